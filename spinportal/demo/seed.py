@@ -1,0 +1,353 @@
+"""Loads the demo cluster (idempotent) and synthetic data at scale for benchmarks."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from accounts.models import User
+from partners.models import Competence, Membership, Organisation, Sector
+from projects.models import Participation, Project
+from spinportal.demo import data
+
+EMAIL_DOMAIN = "demo.spin.example"
+
+
+def _verified_user(email: str, full_name: str, password_hash: str, **fields) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "password": password_hash, **fields}
+    )
+    if created:
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@transaction.atomic
+def seed_cluster() -> dict[str, int]:
+    """The real organisations, fictional people, the three projects. Safe to run again."""
+    password_hash = make_password(data.DEMO_PASSWORD)
+    competences = {c.slug: c for c in Competence.objects.all()}
+    sectors = {s.slug: s for s in Sector.objects.all()}
+
+    _verified_user(
+        data.STAFF_EMAIL,
+        "Clustergeschäftsstelle (Demo)",
+        password_hash,
+        is_staff=True,
+        is_superuser=True,
+        position="Clustermanagement",
+    )
+
+    organisations = {}
+    for (
+        slug,
+        name,
+        short,
+        kind,
+        city,
+        postcode,
+        street,
+        lat,
+        lon,
+        website,
+        size,
+        sector_slugs,
+        competence_slugs,
+        keywords,
+        description_de,
+        description_en,
+    ) in data.ORGANISATIONS:
+        organisation, created = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "short_name": short,
+                "kind": kind,
+                "city": city,
+                "postcode": postcode,
+                "street": street,
+                "latitude": Decimal(lat),
+                "longitude": Decimal(lon),
+                "website": website,
+                "size_band": size,
+                "keywords": keywords,
+                "description_de": description_de,
+                "description_en": description_en,
+                "status": Organisation.Status.ACTIVE,
+                "is_demo": True,
+                "email": f"kontakt@{slug}.{EMAIL_DOMAIN}",
+            },
+        )
+        if created:
+            organisation.sectors.set([sectors[s] for s in sector_slugs])
+            organisation.competences.set([competences[c] for c in competence_slugs])
+        organisations[slug] = organisation
+
+    slug, name, short, parent_slug, competence_slugs = data.RESEARCH_GROUP
+    group, created = Organisation.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "short_name": short,
+            "kind": Organisation.Kind.RESEARCH_INSTITUTE,
+            "city": "Duisburg",
+            "postcode": "47057",
+            "parent": organisations[parent_slug],
+            "status": Organisation.Status.ACTIVE,
+            "is_demo": True,
+            "description_de": "Forschungsgruppe für elektrochemische und thermische "
+            "Speicher an der Universität Duisburg-Essen (Demo).",
+            "description_en": "Research group for electrochemical and thermal storage at "
+            "the University of Duisburg-Essen (demo).",
+        },
+    )
+    if created:
+        group.competences.set([competences[c] for c in competence_slugs])
+        group.sectors.set([sectors["research-education"]])
+    organisations[slug] = group
+
+    slug, name, kind, city, postcode, competence_slugs = data.PENDING_ORGANISATION
+    pending, created = Organisation.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": kind,
+            "city": city,
+            "postcode": postcode,
+            "is_demo": True,
+            "status": Organisation.Status.PENDING,
+            "description_de": "Start-up für modulare Elektrolyseure (Demo).",
+            "description_en": "Start-up for modular electrolysers (demo).",
+        },
+    )
+    if created:
+        pending.competences.set([competences[c] for c in competence_slugs])
+    organisations[slug] = pending
+
+    for local, full_name, title, position, org_slug, role, show_email, show_phone in data.PEOPLE:
+        user = _verified_user(
+            f"{local}@{EMAIL_DOMAIN}",
+            full_name,
+            password_hash,
+            title=title,
+            position=position,
+            show_email=show_email,
+            show_phone=show_phone,
+            phone="+49 231 000000 (Demo)",
+        )
+        Membership.objects.get_or_create(
+            user=user, organisation=organisations[org_slug], defaults={"role": role}
+        )
+
+    for (
+        acronym,
+        title_de,
+        title_en,
+        summary_de,
+        summary_en,
+        stage,
+        start,
+        end,
+        programme,
+        competence_slugs,
+        participants,
+    ) in data.PROJECTS:
+        project, created = Project.objects.get_or_create(
+            acronym=acronym,
+            defaults={
+                "slug": acronym.lower(),
+                "title_de": title_de,
+                "title_en": title_en,
+                "summary_de": summary_de,
+                "summary_en": summary_en,
+                "stage": stage,
+                "start_date": dt.date.fromisoformat(start),
+                "end_date": dt.date.fromisoformat(end),
+                "funding_programme": programme,
+                "funding_reference": f"DEMO-{acronym.upper()}",
+                "total_budget": Decimal("2400000.00"),
+                "funding_amount": Decimal("1800000.00"),
+                "is_demo": True,
+            },
+        )
+        if created:
+            project.competences.set([competences[c] for c in competence_slugs])
+            Participation.objects.bulk_create(
+                Participation(
+                    project=project,
+                    organisation=organisations[slug],
+                    role=role,
+                    joined_on=project.start_date,
+                )
+                for slug, role in participants
+            )
+    return {
+        "organisations": Organisation.objects.count(),
+        "people": User.objects.count(),
+        "projects": Project.objects.count(),
+    }
+
+
+CITIES = [
+    ("Dortmund", "44135"),
+    ("Essen", "45127"),
+    ("Duisburg", "47051"),
+    ("Bochum", "44787"),
+    ("Gelsenkirchen", "45879"),
+    ("Oberhausen", "46045"),
+    ("Mülheim an der Ruhr", "45468"),
+    ("Herne", "44623"),
+    ("Hamm", "59065"),
+    ("Bottrop", "46236"),
+    ("Recklinghausen", "45657"),
+    ("Hagen", "58095"),
+]
+WORDS = [
+    "Energie",
+    "Wasserstoff",
+    "Stahl",
+    "Speicher",
+    "Netz",
+    "Prozess",
+    "Wärme",
+    "Chemie",
+    "Sensor",
+    "Daten",
+    "Material",
+    "Kreislauf",
+    "Batterie",
+    "Elektrolyse",
+    "Glas",
+    "Zement",
+]
+SUFFIXES = ["GmbH", "AG", "Institut", "Labor", "Systems GmbH", "Technik GmbH", "e.V."]
+
+
+@transaction.atomic
+def seed_synthetic(
+    *, organisations: int = 0, projects: int = 0, people: int = 0, seed: int = 42
+) -> dict[str, int]:
+    """Adds synthetic rows up to the given numbers (idempotent: numbered slugs)."""
+    rng = random.Random(seed)
+    competence_ids = list(Competence.objects.values_list("id", flat=True))
+    sector_ids = list(Sector.objects.values_list("id", flat=True))
+    kinds = Organisation.Kind.values
+    created = {"organisations": 0, "projects": 0, "people": 0}
+
+    existing = set(
+        Organisation.objects.filter(slug__startswith="synthetic-").values_list("slug", flat=True)
+    )
+    new_orgs = []
+    for number in range(1, organisations + 1):
+        slug = f"synthetic-{number:06d}"
+        if slug in existing:
+            continue
+        city, postcode = rng.choice(CITIES)
+        a, b = rng.sample(WORDS, 2)
+        new_orgs.append(
+            Organisation(
+                slug=slug,
+                name=f"{a}{b.lower()} {rng.choice(SUFFIXES)} {number} (synthetisch)",
+                kind=rng.choice(kinds),
+                city=city,
+                postcode=postcode,
+                is_demo=True,
+                status=Organisation.Status.ACTIVE,
+                keywords=", ".join(rng.sample(WORDS, 3)),
+                description_de=f"Synthetische Organisation für Lasttests: {a}, {b}.",
+                description_en=f"Synthetic organisation for load tests: {a}, {b}.",
+            )
+        )
+    Organisation.objects.bulk_create(new_orgs, batch_size=2000)
+    created["organisations"] = len(new_orgs)
+    if new_orgs:
+        slugs = [o.slug for o in new_orgs]
+        ids = dict(Organisation.objects.filter(slug__in=slugs).values_list("slug", "id"))
+        competence_links = []
+        sector_links = []
+        for slug in slugs:
+            for competence_id in rng.sample(competence_ids, 3):
+                competence_links.append(
+                    Organisation.competences.through(
+                        organisation_id=ids[slug], competence_id=competence_id
+                    )
+                )
+            sector_links.append(
+                Organisation.sectors.through(
+                    organisation_id=ids[slug], sector_id=rng.choice(sector_ids)
+                )
+            )
+        Organisation.competences.through.objects.bulk_create(competence_links, batch_size=5000)
+        Organisation.sectors.through.objects.bulk_create(sector_links, batch_size=5000)
+
+    org_ids = list(Organisation.objects.filter(status="active").values_list("id", flat=True))
+    if people:
+        password_hash = make_password(data.DEMO_PASSWORD)
+        existing_people = set(
+            User.objects.filter(email__startswith="synthetic-").values_list("email", flat=True)
+        )
+        new_users = [
+            User(
+                email=f"synthetic-{n:06d}@{EMAIL_DOMAIN}",
+                full_name=f"Person {n} (synthetisch)",
+                password=password_hash,
+                position="Ingenieur/in",
+            )
+            for n in range(1, people + 1)
+            if f"synthetic-{n:06d}@{EMAIL_DOMAIN}" not in existing_people
+        ]
+        User.objects.bulk_create(new_users, batch_size=2000)
+        emails = [u.email for u in new_users]
+        users = User.objects.filter(email__in=emails).values_list("id", "email")
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user_id=uid, email=email, verified=True, primary=True)
+                for uid, email in users
+            ],
+            batch_size=2000,
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user_id=uid, organisation_id=rng.choice(org_ids), role="member")
+                for uid, _email in users
+            ],
+            batch_size=2000,
+        )
+        created["people"] = len(new_users)
+
+    if projects:
+        existing_projects = set(
+            Project.objects.filter(slug__startswith="synthetic-").values_list("slug", flat=True)
+        )
+        new_projects = [
+            Project(
+                acronym=f"SYN-{n:05d}",
+                slug=f"synthetic-{n:05d}",
+                title_de=f"Synthetisches Projekt {n}",
+                title_en=f"Synthetic project {n}",
+                stage=rng.choice(Project.Stage.values),
+                is_demo=True,
+            )
+            for n in range(1, projects + 1)
+            if f"synthetic-{n:05d}" not in existing_projects
+        ]
+        Project.objects.bulk_create(new_projects, batch_size=2000)
+        project_ids = Project.objects.filter(slug__in=[p.slug for p in new_projects]).values_list(
+            "id", flat=True
+        )
+        participations = []
+        for project_id in project_ids:
+            for index, org_id in enumerate(rng.sample(org_ids, min(3, len(org_ids)))):
+                participations.append(
+                    Participation(
+                        project_id=project_id,
+                        organisation_id=org_id,
+                        role="coordinator" if index == 0 else "partner",
+                    )
+                )
+        Participation.objects.bulk_create(participations, batch_size=5000)
+        created["projects"] = len(new_projects)
+    return created

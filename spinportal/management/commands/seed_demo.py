@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand
+
+from spinportal.demo import data
+from spinportal.demo.seed import seed_cluster, seed_synthetic
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the demo cluster (idempotent). With --organisations/--projects/--people it adds "
+        "synthetic rows up to those numbers for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, default=0)
+        parser.add_argument("--projects", type=int, default=0)
+        parser.add_argument("--people", type=int, default=0)
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="do not print the demo logins"
+        )
+
+    def handle(self, *args, **options):
+        totals = seed_cluster()
+        created = seed_synthetic(
+            organisations=options["organisations"],
+            projects=options["projects"],
+            people=options["people"],
+        )
+        self.stdout.write(
+            f"Demo cluster ready: {totals['organisations']} organisations, "
+            f"{totals['people']} people, {totals['projects']} projects "
+            f"(synthetic added: {created['organisations']} organisations, "
+            f"{created['projects']} projects, {created['people']} people)."
+        )
+        if not options["quiet_logins"]:
+            self.stdout.write(
+                f"Demo logins (password for all: {data.DEMO_PASSWORD}):\n"
+                f"  staff (admin at /admin/): {data.STAFF_EMAIL}\n"
+                f"  organisation admin:       anna.schmidt@demo.spin.example (FH Dortmund)\n"
+                f"  member:                   jonas.becker@demo.spin.example (FH Dortmund)"
+            )

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the normal settings with a development key and fast hashing."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+from spinportal.settings import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+ACCOUNT_RATE_LIMITS = {}

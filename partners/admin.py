@@ -43,3 +43,6 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
+
+
+from partners import admin_people  # noqa: E402, F401 - registers invitation/join request admin

@@ -39,9 +39,7 @@ def member_organisation_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_member_organisation_ids", None)
     if cached is None:
-        cached = set(
-            Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
-        )
+        cached = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
         user._member_organisation_ids = cached
     return cached
 

@@ -8,7 +8,7 @@ register = template.Library()
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
-    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 allow-list
+    return mark_safe(render_markdown(text))  # sanitised by the nh3 allow-list
 
 
 @register.simple_tag(takes_context=True)

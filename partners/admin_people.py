@@ -1,0 +1,1 @@
+"""Admin for invitations and join requests (imported by partners/admin.py)."""

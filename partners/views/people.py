@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def directory(request):
+    return HttpResponse("placeholder")

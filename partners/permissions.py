@@ -92,3 +92,27 @@ def can_request_to_join(user, organisation: Organisation) -> bool:
         and organisation.status == Organisation.Status.ACTIVE
         and organisation.pk not in member_organisation_ids(user)
     )
+
+
+# --- People and memberships -----------------------------------------------------------------
+
+
+def can_view_person(user, person) -> bool:
+    """A person is visible to logged-in partners if they belong to a visible organisation."""
+    if not can_view_people(user):
+        return False
+    if user.pk == person.pk or is_staff(user):
+        return True
+    return person.is_active and any(
+        membership.organisation.status == Organisation.Status.ACTIVE
+        for membership in person.memberships.all()
+    )
+
+
+def can_leave_organisation(user, membership: Membership) -> bool:
+    """Only the member themself leaves; the last admin is refused by the service."""
+    return is_partner(user) and membership.user_id == user.pk
+
+
+def can_export_people(user) -> bool:
+    return is_staff(user)

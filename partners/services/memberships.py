@@ -1,0 +1,539 @@
+"""Writes on people and memberships: invitations, join requests, leaving, roles, profiles.
+
+Every service takes the acting user first, checks the right to act (pages and the API call the
+same predicates beforehand, this is the last line), writes in one transaction, leaves an audit
+row and sends its e-mail after commit. Each e-mail is one small `*_email_*` function, so a
+later notification outbox can replace them one by one.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from partners import permissions
+from partners.models import Invitation, JoinRequest, Membership, Organisation
+from spinportal.audit import audit
+
+INVITATION_SALT = "partners.invitation"
+
+
+# --- Invitation links -------------------------------------------------------------------------
+
+
+class InvitationProblem:
+    """Why an invitation link cannot be used (the codes the accept page explains)."""
+
+    FORGED = "forged"
+    REVOKED = "revoked"
+    ACCEPTED = "accepted"
+    SUPERSEDED = "superseded"
+    EXPIRED = "expired"
+    WRONG_ADDRESS = "wrong_address"
+    ALREADY_MEMBER = "already_member"
+
+
+@dataclass(frozen=True)
+class InvitationCheck:
+    invitation: Invitation | None
+    problem: str | None = None
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The signed token in the invitation link.
+
+    It carries the invitation id and the time it was (re)sent, so resending makes older links
+    stop working. The signature itself is timestamped and expires after VALID_DAYS as well.
+    """
+    return signing.dumps(
+        {"invitation": invitation.pk, "sent_at": invitation.sent_at.isoformat()},
+        salt=INVITATION_SALT,
+    )
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("people:invitation_accept", kwargs={"token": invitation_token(invitation)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def invitation_expires_at(invitation: Invitation) -> dt.datetime:
+    return invitation.sent_at + dt.timedelta(days=Invitation.VALID_DAYS)
+
+
+def invitation_check(token: str) -> InvitationCheck:
+    """Reads a token from a link: the invitation it names, or why it cannot be used."""
+    max_age = dt.timedelta(days=Invitation.VALID_DAYS)
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        payload = signing.loads(token, salt=INVITATION_SALT)
+        invitation = Invitation.objects.select_related("organisation").filter(
+            pk=payload.get("invitation")
+        )
+        return InvitationCheck(invitation.first(), InvitationProblem.EXPIRED)
+    except signing.BadSignature:
+        return InvitationCheck(None, InvitationProblem.FORGED)
+    if not isinstance(payload, dict) or not isinstance(payload.get("invitation"), int):
+        return InvitationCheck(None, InvitationProblem.FORGED)
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=payload["invitation"])
+        .first()
+    )
+    if invitation is None:
+        return InvitationCheck(None, InvitationProblem.FORGED)
+    if invitation.status == Invitation.Status.REVOKED:
+        return InvitationCheck(invitation, InvitationProblem.REVOKED)
+    if invitation.status == Invitation.Status.ACCEPTED:
+        return InvitationCheck(invitation, InvitationProblem.ACCEPTED)
+    if payload.get("sent_at") != invitation.sent_at.isoformat():
+        return InvitationCheck(invitation, InvitationProblem.SUPERSEDED)
+    if invitation_expires_at(invitation) <= timezone.now():
+        return InvitationCheck(invitation, InvitationProblem.EXPIRED)
+    return InvitationCheck(invitation)
+
+
+def user_has_verified_address(user: User, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def _member_with_address_exists(organisation: Organisation, email: str) -> bool:
+    return Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists()
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+
+def _require_member_manager(actor: User, organisation: Organisation) -> None:
+    if not permissions.can_manage_members(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's administrators manage its members."))
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, organisation: Organisation, email: str, role: str = Membership.Role.MEMBER
+) -> Invitation:
+    """An organisation admin (or staff) invites an e-mail address; the mail goes after commit."""
+    _require_member_manager(actor, organisation)
+    email = email.strip().lower()
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    if _member_with_address_exists(organisation, email):
+        raise ValidationError(
+            {"email": _("A person with this e-mail address is already a member.")}
+        )
+    if Invitation.objects.filter(
+        organisation=organisation, email__iexact=email, status=Invitation.Status.OPEN
+    ).exists():
+        raise ValidationError(
+            {"email": _("This address already has an open invitation. Resend it instead.")}
+        )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organisation=organisation,
+                email=email,
+                role=role,
+                invited_by=actor,
+                sent_at=timezone.now(),
+            )
+    except IntegrityError as error:  # a concurrent invitation to the same address won
+        raise ValidationError(
+            {"email": _("This address already has an open invitation. Resend it instead.")}
+        ) from error
+    audit(actor=actor, action="invitation.create", target=invitation, email=email, role=role)
+    transaction.on_commit(lambda: invitation_email_send(invitation_id=invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
+    """Sends a new link valid for another VALID_DAYS days; the previous link stops working."""
+    _require_member_manager(actor, invitation.organisation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.OPEN:
+        raise ValidationError(_("Only open invitations can be resent."))
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    audit(actor=actor, action="invitation.resend", target=invitation)
+    transaction.on_commit(lambda: invitation_email_send(invitation_id=invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    _require_member_manager(actor, invitation.organisation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.OPEN:
+        raise ValidationError(_("Only open invitations can be revoked."))
+    invitation.status = Invitation.Status.REVOKED
+    invitation.save(update_fields=["status"])
+    audit(actor=actor, action="invitation.revoke", target=invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
+    """The invited person accepts and becomes a member with the invited role.
+
+    The logged-in user must own the invited address as a *verified* e-mail address (their
+    login address or another address confirmed under "E-mail addresses"). A forwarded link
+    therefore cannot bring a different person into the organisation; the accept page shows
+    whom the invitation was for and how to add that address.
+    """
+    invitation = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    problem = None
+    if invitation.status == Invitation.Status.REVOKED:
+        problem = InvitationProblem.REVOKED
+    elif invitation.status == Invitation.Status.ACCEPTED:
+        problem = InvitationProblem.ACCEPTED
+    elif invitation_expires_at(invitation) <= timezone.now():
+        problem = InvitationProblem.EXPIRED
+    elif not user_has_verified_address(user, invitation.email):
+        problem = InvitationProblem.WRONG_ADDRESS
+    elif Membership.objects.filter(user=user, organisation=invitation.organisation).exists():
+        problem = InvitationProblem.ALREADY_MEMBER
+    if problem:
+        raise ValidationError(problem, code=problem)
+
+    membership = Membership.objects.create(
+        user=user, organisation=invitation.organisation, role=invitation.role
+    )
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_by = user
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["status", "accepted_by", "accepted_at"])
+    # An open request to join the same organisation is moot now.
+    JoinRequest.objects.filter(
+        user=user, organisation=invitation.organisation, status=JoinRequest.Status.OPEN
+    ).update(status=JoinRequest.Status.WITHDRAWN)
+    audit(actor=user, action="invitation.accept", target=invitation)
+    audit(
+        actor=user,
+        action="membership.create",
+        target=membership,
+        role=membership.role,
+        via="invitation",
+        invitation=invitation.pk,
+    )
+    return membership
+
+
+# --- Join requests ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def join_request_create(
+    *, user: User, organisation: Organisation, message: str = ""
+) -> JoinRequest:
+    """A partner asks to join an active organisation; its admins are told after commit."""
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError(_("You are already a member of this organisation."))
+    if not permissions.can_request_to_join(user, organisation):
+        raise PermissionDenied(_("You cannot ask to join this organisation."))
+    already_open = _("You have already asked to join. The administrators will answer soon.")
+    if JoinRequest.objects.filter(
+        user=user, organisation=organisation, status=JoinRequest.Status.OPEN
+    ).exists():
+        raise ValidationError(already_open)
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(
+                user=user, organisation=organisation, message=message.strip()
+            )
+    except IntegrityError as error:
+        raise ValidationError(already_open) from error
+    audit(actor=user, action="join_request.create", target=join_request)
+    transaction.on_commit(lambda: join_request_email_notify_admins(join_request_id=join_request.pk))
+    return join_request
+
+
+def _decide(*, actor: User, join_request: JoinRequest, status: str) -> JoinRequest:
+    _require_member_manager(actor, join_request.organisation)
+    join_request = (
+        JoinRequest.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=join_request.pk)
+    )
+    if join_request.status != JoinRequest.Status.OPEN:
+        raise ValidationError(_("This request has already been answered."))
+    join_request.status = status
+    join_request.decided_by = actor
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    return join_request
+
+
+@transaction.atomic
+def join_request_approve(*, actor: User, join_request: JoinRequest) -> Membership:
+    """Approves the request: the requester becomes a member (role "member")."""
+    join_request = _decide(
+        actor=actor, join_request=join_request, status=JoinRequest.Status.APPROVED
+    )
+    membership, created = Membership.objects.get_or_create(
+        user=join_request.user,
+        organisation=join_request.organisation,
+        defaults={"role": Membership.Role.MEMBER},
+    )
+    audit(actor=actor, action="join_request.approve", target=join_request)
+    if created:
+        audit(
+            actor=actor,
+            action="membership.create",
+            target=membership,
+            role=membership.role,
+            via="join_request",
+            join_request=join_request.pk,
+        )
+    transaction.on_commit(lambda: join_request_email_answer(join_request_id=join_request.pk))
+    return membership
+
+
+@transaction.atomic
+def join_request_decline(*, actor: User, join_request: JoinRequest) -> JoinRequest:
+    join_request = _decide(
+        actor=actor, join_request=join_request, status=JoinRequest.Status.DECLINED
+    )
+    audit(actor=actor, action="join_request.decline", target=join_request)
+    transaction.on_commit(lambda: join_request_email_answer(join_request_id=join_request.pk))
+    return join_request
+
+
+@transaction.atomic
+def join_request_withdraw(*, user: User, join_request: JoinRequest) -> JoinRequest:
+    if join_request.user_id != user.pk:
+        raise PermissionDenied(_("Only the requester can withdraw a request."))
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.OPEN:
+        raise ValidationError(_("This request has already been answered."))
+    join_request.status = JoinRequest.Status.WITHDRAWN
+    join_request.save(update_fields=["status"])
+    audit(actor=user, action="join_request.withdraw", target=join_request)
+    return join_request
+
+
+# --- Memberships ------------------------------------------------------------------------------
+
+
+def _lock(membership: Membership) -> tuple[Membership, list[int]]:
+    """Locks the membership and all admin rows of its organisation (the last-admin race)."""
+    admin_ids = list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=Membership.Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=membership.pk)
+    )
+    return locked, admin_ids
+
+
+def _is_last_admin(membership: Membership, admin_ids: list[int]) -> bool:
+    return membership.role == Membership.Role.ADMIN and admin_ids == [membership.pk]
+
+
+@transaction.atomic
+def membership_leave(*, user: User, membership: Membership) -> None:
+    """The member leaves the organisation. The last admin cannot leave."""
+    if not permissions.can_leave_organisation(user, membership):
+        raise PermissionDenied(_("You can only leave your own memberships."))
+    membership, admin_ids = _lock(membership)
+    if _is_last_admin(membership, admin_ids):
+        raise ValidationError(
+            _(
+                "You are the last administrator of %(organisation)s. Make another member an "
+                "administrator first."
+            )
+            % {"organisation": membership.organisation.display_name},
+            code="last_admin",
+        )
+    audit(actor=user, action="membership.leave", target=membership, role=membership.role)
+    membership.delete()
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """An admin (or staff) removes a member. The last admin cannot be removed."""
+    _require_member_manager(actor, membership.organisation)
+    membership, admin_ids = _lock(membership)
+    if _is_last_admin(membership, admin_ids):
+        raise ValidationError(
+            _("The last administrator cannot be removed. Appoint another administrator first."),
+            code="last_admin",
+        )
+    audit(
+        actor=actor,
+        action="membership.remove",
+        target=membership,
+        role=membership.role,
+        user=membership.user_id,
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def membership_role_change(*, actor: User, membership: Membership, role: str) -> Membership:
+    """Makes a member an admin or an admin a member. The last admin cannot be demoted."""
+    _require_member_manager(actor, membership.organisation)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    membership, admin_ids = _lock(membership)
+    if membership.role == role:
+        return membership
+    if _is_last_admin(membership, admin_ids):
+        raise ValidationError(
+            {
+                "role": _(
+                    "The last administrator cannot become a member. "
+                    "Appoint another administrator first."
+                )
+            },
+            code="last_admin",
+        )
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit(
+        actor=actor,
+        action="membership.role_change",
+        target=membership,
+        previous_role=previous,
+        role=role,
+    )
+    return membership
+
+
+# --- Profile ----------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "full_name",
+    "title",
+    "position",
+    "expertise",
+    "phone",
+    "show_email",
+    "show_phone",
+    "language",
+)
+
+
+@transaction.atomic
+def profile_update(*, user: User, data: dict, photo=None, remove_photo: bool = False) -> User:
+    """Updates the user's own profile. `photo` is an already validated, re-encoded file."""
+    changed = [field for field in PROFILE_FIELDS if field in data]
+    for field in changed:
+        setattr(user, field, data[field])
+    old_photo = user.photo.name if user.photo else ""
+    if photo is not None:
+        user.photo.save(photo.name, photo, save=False)
+        changed.append("photo")
+    elif remove_photo and old_photo:
+        user.photo = ""
+        changed.append("photo")
+    user.save(update_fields=changed)
+    if "photo" in changed and old_photo:
+        storage = user.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    audit(actor=user, action="profile.update", target=user, fields=changed)
+    return user
+
+
+# --- E-mails (one function per event; sent after commit) -------------------------------------
+
+
+def _send(*, template: str, context: dict, to: list[str], language: str) -> None:
+    with translation.override(language):
+        context = {"SITE_URL": settings.SITE_URL, **context}
+        subject = render_to_string(f"partners/email/{template}_subject.txt", context)
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+        text = render_to_string(f"partners/email/{template}.txt", context)
+        html = render_to_string(f"partners/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _language_for_address(email: str) -> str:
+    user = User.objects.filter(email__iexact=email).only("language").first()
+    return user.language if user else settings.LANGUAGE_CODE
+
+
+def invitation_email_send(*, invitation_id: int) -> None:
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_id, status=Invitation.Status.OPEN)
+        .first()
+    )
+    if invitation is None:  # revoked before the mail went out
+        return
+    _send(
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "inviter": invitation.invited_by,
+            "url": invitation_url(invitation),
+            "expires_at": invitation_expires_at(invitation),
+            "valid_days": Invitation.VALID_DAYS,
+        },
+        to=[invitation.email],
+        language=_language_for_address(invitation.email),
+    )
+
+
+def join_request_email_notify_admins(*, join_request_id: int) -> None:
+    join_request = JoinRequest.objects.select_related("organisation", "user").get(
+        pk=join_request_id
+    )
+    admins = User.objects.filter(
+        memberships__organisation=join_request.organisation,
+        memberships__role=Membership.Role.ADMIN,
+        is_active=True,
+    ).order_by("pk")
+    path = reverse("people:members", kwargs={"slug": join_request.organisation.slug})
+    for admin in admins:
+        _send(
+            template="join_request_received",
+            context={
+                "join_request": join_request,
+                "organisation": join_request.organisation,
+                "requester": join_request.user,
+                "recipient": admin,
+                "url": f"{settings.SITE_URL}{path}",
+            },
+            to=[admin.email],
+            language=admin.language,
+        )
+
+
+def join_request_email_answer(*, join_request_id: int) -> None:
+    join_request = JoinRequest.objects.select_related("organisation", "user").get(
+        pk=join_request_id
+    )
+    _send(
+        template="join_request_answered",
+        context={
+            "join_request": join_request,
+            "organisation": join_request.organisation,
+            "requester": join_request.user,
+            "is_approved": join_request.status == JoinRequest.Status.APPROVED,
+            "url": f"{settings.SITE_URL}{reverse('people:my_organisations')}",
+        },
+        to=[join_request.user.email],
+        language=join_request.user.language,
+    )

@@ -320,3 +320,12 @@ class JoinRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organisation}"
+
+
+class PendingOrganisation(Organisation):
+    """The moderation queue in the admin: organisations waiting for approval."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("organisation awaiting approval")
+        verbose_name_plural = _("organisations awaiting approval")

@@ -1,0 +1,373 @@
+"""Reads of organisations and the competence taxonomy, already filtered by who is asking."""
+
+import uuid
+from dataclasses import dataclass, fields
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import Http404
+
+from partners.models import Competence, Membership, Organisation, Sector
+from partners.permissions import (
+    can_view_organisation,
+    can_view_people,
+    visible_organisations_q,
+)
+from partners.search import normalise_query, search_organisations
+from projects.models import Participation, Project
+
+LIST_FIELDS = (
+    "id",
+    "public_id",
+    "name",
+    "short_name",
+    "slug",
+    "kind",
+    "city",
+    "country",
+    "website",
+    "status",
+    "logo_thumbnail",
+    "description_de",
+    "description_en",
+    "keywords",
+    "created_at",
+    "updated_at",
+)
+
+SORTS = {
+    "name": ["name", "id"],
+    "-name": ["-name", "-id"],
+    "city": ["city", "name", "id"],
+    "newest": ["-created_at", "-id"],
+    "relevance": ["-relevance", "name", "id"],
+}
+DEFAULT_SORT = "name"
+DEFAULT_SEARCH_SORT = "relevance"
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    """Directory filters; each value is a slug (kind, sector, competence) or a city name."""
+
+    kind: str = ""
+    sector: str = ""
+    competence: str = ""
+    city: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> "OrganisationFilters":
+        return cls(**{f.name: (params.get(f.name) or "").strip()[:100] for f in fields(cls)})
+
+    def without(self, name: str) -> "OrganisationFilters":
+        return OrganisationFilters(**{**self.__dict__, name: ""})
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.__dict__.values())
+
+
+def _sectors_prefetch() -> Prefetch:
+    return Prefetch("sectors", queryset=Sector.objects.only("id", "slug", "name_de", "name_en"))
+
+
+def _competences_prefetch() -> Prefetch:
+    return Prefetch(
+        "competences", queryset=Competence.objects.only("id", "slug", "name_de", "name_en")
+    )
+
+
+def _competence_q(slug: str) -> Q:
+    """A competence and its narrower concepts (the taxonomy is three levels deep)."""
+    through = Organisation.competences.through.objects.filter(organisation_id=OuterRef("pk"))
+    return Q(
+        Exists(
+            through.filter(
+                Q(competence__slug=slug)
+                | Q(competence__parent__slug=slug)
+                | Q(competence__parent__parent__slug=slug)
+            )
+        )
+    )
+
+
+def _apply_filters(queryset: QuerySet, filters: OrganisationFilters) -> QuerySet:
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.city:
+        queryset = queryset.filter(city__iexact=filters.city)
+    if filters.sector:
+        through = Organisation.sectors.through.objects.filter(
+            organisation_id=OuterRef("pk"), sector__slug=filters.sector
+        )
+        queryset = queryset.filter(Exists(through))
+    if filters.competence:
+        queryset = queryset.filter(_competence_q(filters.competence))
+    return queryset
+
+
+def _visible(visible_to) -> QuerySet:
+    return Organisation.objects.filter(visible_organisations_q(visible_to))
+
+
+def organisation_list(
+    *,
+    visible_to,
+    search: str = "",
+    filters: OrganisationFilters | None = None,
+    sort: str = "",
+) -> QuerySet:
+    """The organisations `visible_to` may see, filtered, searched, sorted, shaped for lists.
+
+    Two prefetches (sectors, competences) whatever the number of rows.
+    """
+    filters = filters or OrganisationFilters()
+    queryset = _apply_filters(_visible(visible_to), filters)
+    search = normalise_query(search)
+    queryset = search_organisations(queryset, search)
+    if sort not in SORTS:
+        sort = DEFAULT_SEARCH_SORT if search else DEFAULT_SORT
+    return (
+        queryset.only(*LIST_FIELDS)
+        .prefetch_related(_sectors_prefetch(), _competences_prefetch())
+        .order_by(*SORTS[sort])
+    )
+
+
+def organisation_facets(
+    *, visible_to, search: str = "", filters: OrganisationFilters | None = None
+) -> dict[str, list[dict]]:
+    """Counts per kind, sector, competence and city (four queries).
+
+    Each facet counts the matches of every other active filter, so that choosing a kind still
+    shows how many organisations the other kinds would give.
+    """
+    filters = filters or OrganisationFilters()
+    search = normalise_query(search)
+
+    def matching_ids(without: str) -> QuerySet:
+        queryset = _apply_filters(_visible(visible_to), filters.without(without))
+        return search_organisations(queryset, search).order_by().values("pk")
+
+    kind_labels = dict(Organisation.Kind.choices)
+    kinds = [
+        {"value": row["kind"], "label": kind_labels.get(row["kind"], row["kind"]), **row}
+        for row in Organisation.objects.filter(pk__in=matching_ids("kind"))
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("kind")
+    ]
+    sectors = [
+        {"value": sector.slug, "label": sector.name, "count": sector.count}
+        for sector in Sector.objects.only("id", "slug", "name_de", "name_en", "position")
+        .annotate(count=Count("organisations", filter=Q(organisations__in=matching_ids("sector"))))
+        .filter(count__gt=0)
+        .order_by("position", "name_de")
+    ]
+    competences = [
+        {"value": competence.slug, "label": competence.name, "count": competence.count}
+        for competence in Competence.objects.only("id", "slug", "name_de", "name_en", "position")
+        .annotate(
+            count=Count("organisations", filter=Q(organisations__in=matching_ids("competence")))
+        )
+        .filter(count__gt=0)
+        .order_by("-count", "name_de")
+    ]
+    cities = [
+        {"value": row["city"], "label": row["city"], "count": row["count"]}
+        for row in Organisation.objects.filter(pk__in=matching_ids("city"))
+        .exclude(city="")
+        .values("city")
+        .annotate(count=Count("pk"))
+        .order_by("-count", Lower("city"))
+    ]
+    return {"kind": kinds, "sector": sectors, "competence": competences, "city": cities}
+
+
+def organisation_get(*, visible_to, lookup: str) -> Organisation:
+    """One organisation by public id or slug, if `visible_to` may see it; else Http404.
+
+    Shaped for the detail page and the API: parent, sectors, competences (with the broader
+    concept) and visible sub-units prefetched; people and projects come from their selectors.
+    """
+    try:
+        key = Q(public_id=uuid.UUID(str(lookup)))
+    except ValueError:
+        key = Q(slug=lookup)
+    queryset = (
+        _visible(visible_to)
+        .filter(key)
+        .select_related("parent")
+        .prefetch_related(
+            _sectors_prefetch(),
+            Prefetch(
+                "competences",
+                queryset=Competence.objects.select_related("parent").only(
+                    "id",
+                    "slug",
+                    "name_de",
+                    "name_en",
+                    "parent__id",
+                    "parent__slug",
+                    "parent__name_de",
+                    "parent__name_en",
+                ),
+            ),
+        )
+    )
+    organisation = queryset.first()
+    if organisation is None:
+        raise Http404("No such organisation.")
+    if organisation.parent is not None and not can_view_organisation(
+        visible_to, organisation.parent
+    ):
+        organisation.parent = None  # a pending or rejected parent stays hidden
+    return organisation
+
+
+def organisation_unit_list(*, visible_to, organisation: Organisation) -> QuerySet:
+    return (
+        _visible(visible_to)
+        .filter(parent=organisation)
+        .only("id", "name", "short_name", "slug", "city", "status")
+        .order_by("name")
+    )
+
+
+def organisation_member_list(*, visible_to, organisation: Organisation) -> list[Membership]:
+    """The organisation's people, for logged-in partners only (an empty list for others)."""
+    if not can_view_people(visible_to):
+        return []
+    return list(
+        Membership.objects.filter(organisation=organisation, user__is_active=True)
+        .select_related("user")
+        .only(
+            "id",
+            "role",
+            "organisation_id",
+            "user__id",
+            "user__full_name",
+            "user__title",
+            "user__position",
+            "user__email",
+            "user__phone",
+            "user__show_email",
+            "user__show_phone",
+        )
+        .order_by("-role", "user__full_name")
+    )
+
+
+def organisation_project_list(*, organisation: Organisation) -> QuerySet:
+    """Public projects the organisation takes part in."""
+    return (
+        Participation.objects.filter(
+            organisation=organisation, project__visibility=Project.Visibility.PUBLIC
+        )
+        .select_related("project")
+        .only(
+            "id",
+            "role",
+            "project__id",
+            "project__acronym",
+            "project__slug",
+            "project__title_de",
+            "project__title_en",
+            "project__stage",
+        )
+        .order_by("project__acronym")
+    )
+
+
+def organisation_similar_list(*, name: str, exclude_pk: int | None = None) -> QuerySet:
+    """Existing organisations whose name looks like `name` (for the duplicate warning)."""
+    core = similarity_key(name)
+    if not core:
+        return Organisation.objects.none()
+    queryset = Organisation.objects.exclude(status=Organisation.Status.REJECTED)
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.filter(Q(name__iexact=name.strip()) | Q(name__icontains=core)).only(
+        "id", "name", "slug", "city", "status"
+    )[:5]
+
+
+LEGAL_FORMS = (
+    "gmbh & co. kg",
+    "gmbh",
+    "ggmbh",
+    "ag",
+    "se",
+    "kg",
+    "e.v.",
+    "ev",
+    "e. v.",
+    "ug",
+    "mbh",
+    "(haftungsbeschränkt)",
+)
+
+
+def similarity_key(name: str) -> str:
+    """The name without legal form and surrounding noise, lowercase (“Foo GmbH” → “foo”)."""
+    words = (name or "").lower().replace(",", " ").split()
+    while words and words[-1] in LEGAL_FORMS:
+        words.pop()
+    return " ".join(words).strip()
+
+
+def competence_tree() -> list[Competence]:
+    """The taxonomy as a list of root concepts, each with `tree_children` (one query)."""
+    concepts = list(
+        Competence.objects.only(
+            "id", "parent_id", "slug", "name_de", "name_en", "synonyms", "position"
+        ).order_by("position", "name_de")
+    )
+    by_parent: dict[int | None, list[Competence]] = {}
+    for concept in concepts:
+        by_parent.setdefault(concept.parent_id, []).append(concept)
+    for concept in concepts:
+        concept.tree_children = by_parent.get(concept.pk, [])
+    return by_parent.get(None, [])
+
+
+def competence_choices() -> list[tuple[int, str]]:
+    """(id, label) pairs in tree order, narrower concepts indented, for forms."""
+    choices = []
+
+    def walk(concepts, depth):
+        for concept in concepts:
+            choices.append((concept.pk, f"{'— ' * depth}{concept.name}"))
+            walk(concept.tree_children, depth + 1)
+
+    walk(competence_tree(), 0)
+    return choices
+
+
+def organisation_pending_list() -> QuerySet:
+    """The moderation queue, oldest first, with the registering admins."""
+    return (
+        Organisation.objects.filter(status=Organisation.Status.PENDING)
+        .only(
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "city",
+            "website",
+            "status",
+            "created_at",
+            "description_de",
+            "description_en",
+        )
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(role=Membership.Role.ADMIN)
+                .select_related("user")
+                .only("id", "organisation_id", "user__id", "user__full_name", "user__email"),
+                to_attr="admin_memberships",
+            )
+        )
+        .order_by("created_at", "id")
+    )

@@ -141,7 +141,7 @@ def test_failed_logins_are_rate_limited_per_address(client, settings):
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert response.context["form"].errors == {
-        "__all__": ["Zu viele gescheiterte Anmeldeversuche. Bitte versuche es später erneut."]
+        "__all__": ["Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es später erneut."]
     }
 
 

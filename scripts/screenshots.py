@@ -1,7 +1,8 @@
 """Screenshots of portal pages in German and English, wide and narrow, for a visual check.
 
-    DJANGO_DEBUG=1 .venv/bin/python manage.py runserver &   # with demo data (make run)
-    .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out /tmp/shots] \
+    make run &   # demo data on :8000
+    .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] \
+        [--out test-artifacts/screenshots] \
         [--login anna.schmidt@demo.spin.example] /  /organisations/ …
 """
 
@@ -18,7 +19,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("paths", nargs="*", default=["/"])
     parser.add_argument("--base", default="http://127.0.0.1:8000")
-    parser.add_argument("--out", default="/tmp/shots")
+    parser.add_argument("--out", default="test-artifacts/screenshots")
     parser.add_argument("--login", default="")
     parser.add_argument("--languages", default="de,en")
     parser.add_argument("--narrow", action="store_true", help="also 390 px wide")

@@ -396,15 +396,10 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
     if membership.role == role:
         return membership
     if _is_last_admin(membership, admin_ids):
-        raise ValidationError(
-            {
-                "role": _(
-                    "The last administrator cannot become a member. "
-                    "Appoint another administrator first."
-                )
-            },
-            code="last_admin",
+        message = _(
+            "The last administrator cannot become a member. Appoint another administrator first."
         )
+        raise ValidationError({"role": ValidationError(message, code="last_admin")})
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])

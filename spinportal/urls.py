@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls_organisations")),
     path("", include("partners.urls_people")),
+    path("", include("projects.urls_projects")),
+    path("", include("projects.urls_workplan")),
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

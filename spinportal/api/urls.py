@@ -5,10 +5,12 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
 from partners.api import register_routes as register_partner_routes
+from projects.api import register_routes as register_project_routes
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 register_partner_routes(router)
+register_project_routes(router)
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

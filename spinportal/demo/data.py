@@ -448,9 +448,9 @@ PROJECTS = [
         "Demo-Förderprogramm NRW",
         ["high-voltage-storage", "insulation-testing", "sensors-rfid"],
         [
-            ("weissgerber-engineering", "coordinator"),
-            ("fraunhofer-ims", "partner"),
-            ("fh-dortmund", "partner"),
+            ("fh-dortmund", "coordinator"),
+            ("siemens", "partner"),
+            ("weissgerber-engineering", "partner"),
         ],
     ),
 ]

@@ -1,0 +1,122 @@
+"""Who may see and change what in projects. Used by pages and the API alike.
+
+Anonymous visitors and other partners see public projects' public parts (summary, consortium,
+timeline, public news and documents). Consortium members (team members and people of the
+participating organisations) see everything of their projects. Project leads and staff edit.
+"""
+
+from django.db.models import Q
+
+from partners.permissions import (
+    admin_organisation_ids,
+    is_partner,
+    is_staff,
+    member_organisation_ids,
+)
+from projects.models import Document, NewsPost, Participation, Project, TeamMember
+
+
+def _team_roles(user) -> dict[int, str]:
+    """{project_id: role} for the user's team memberships (cached on the user object)."""
+    if not is_partner(user):
+        return {}
+    cached = getattr(user, "_project_team_roles", None)
+    if cached is None:
+        cached = dict(TeamMember.objects.filter(user=user).values_list("project_id", "role"))
+        user._project_team_roles = cached
+    return cached
+
+
+def consortium_project_ids(user) -> set[int]:
+    """Projects whose consortium includes the user (team, or a participating organisation)."""
+    if not is_partner(user):
+        return set()
+    cached = getattr(user, "_consortium_project_ids", None)
+    if cached is None:
+        organisation_ids = member_organisation_ids(user)
+        via_organisations = set(
+            Participation.objects.filter(
+                organisation_id__in=organisation_ids, left_on__isnull=True
+            ).values_list("project_id", flat=True)
+        )
+        cached = via_organisations | set(_team_roles(user))
+        user._consortium_project_ids = cached
+    return cached
+
+
+def visible_projects_q(user) -> Q:
+    """The filter behind `can_view_project`, for querysets."""
+    if is_staff(user):
+        return Q()
+    return Q(visibility=Project.Visibility.PUBLIC) | Q(pk__in=consortium_project_ids(user))
+
+
+def can_view_project(user, project: Project) -> bool:
+    return (
+        project.visibility == Project.Visibility.PUBLIC
+        or is_staff(user)
+        or project.pk in consortium_project_ids(user)
+    )
+
+
+def is_consortium_member(user, project: Project) -> bool:
+    """Sees everything of the project, including consortium-only news and documents."""
+    return is_staff(user) or project.pk in consortium_project_ids(user)
+
+
+def is_project_lead(user, project: Project) -> bool:
+    return _team_roles(user).get(project.pk) == TeamMember.Role.LEAD
+
+
+def can_edit_project(user, project: Project) -> bool:
+    return is_staff(user) or is_project_lead(user, project)
+
+
+def can_manage_team(user, project: Project) -> bool:
+    return can_edit_project(user, project)
+
+
+def can_manage_consortium(user, project: Project) -> bool:
+    return can_edit_project(user, project)
+
+
+def can_create_project(user) -> bool:
+    """Staff, or a partner who belongs to at least one organisation."""
+    return is_staff(user) or bool(member_organisation_ids(user))
+
+
+def can_contribute(user, project: Project) -> bool:
+    """Post news, upload documents, update milestones: the project team and staff."""
+    return is_staff(user) or project.pk in _team_roles(user)
+
+
+def can_request_participation(user, project: Project, organisation) -> bool:
+    """An organisation admin asks for their (active) organisation to join a visible project."""
+    return (
+        can_view_project(user, project)
+        and organisation.pk in admin_organisation_ids(user)
+        and organisation.status == organisation.Status.ACTIVE
+        and not project.participations.filter(
+            organisation=organisation, left_on__isnull=True
+        ).exists()
+    )
+
+
+def can_view_news(user, post: NewsPost) -> bool:
+    if post.is_public:
+        return can_view_project(user, post.project)
+    return is_consortium_member(user, post.project)
+
+
+def can_view_document(user, document: Document) -> bool:
+    if document.is_public:
+        return can_view_project(user, document.project)
+    return is_consortium_member(user, document.project)
+
+
+def visible_news_q(user, project: Project) -> Q:
+    return Q() if is_consortium_member(user, project) else Q(is_public=True)
+
+
+def visible_documents_q(user, project: Project) -> Q:
+    return Q() if is_consortium_member(user, project) else Q(is_public=True)

@@ -19,9 +19,48 @@ from django.db.models.functions import Greatest
 from partners.models import Competence, Organisation
 
 SEARCH_CONFIG = "german"
-# pg_trgm's default word_similarity_threshold is 0.6; rows below it are not matched by `%>`,
-# which is what the GIN trigram index accelerates.
+# pg_trgm's default word_similarity_threshold (0.6, used by the `%>` operator) misses swapped
+# letters ("Wassertsoff" scores 0.5); 0.45 keeps them without matching unrelated words.
+TYPO_THRESHOLD = 0.45
 MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+STOP_WORDS = frozenset(
+    [
+        "und",
+        "oder",
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "ein",
+        "eine",
+        "für",
+        "von",
+        "mit",
+        "im",
+        "in",
+        "am",
+        "an",
+        "zu",
+        "zur",
+        "zum",
+        "auf",
+        "and",
+        "or",
+        "the",
+        "of",
+        "for",
+        "with",
+        "in",
+        "on",
+        "at",
+        "to",
+        "a",
+        "an",
+    ]
+)
 
 
 def uses_postgres() -> bool:
@@ -56,6 +95,17 @@ def search_organisations(queryset: QuerySet, text: str) -> QuerySet:
     return _search_fallback(queryset, text)
 
 
+def typo_threshold(term: str) -> float:
+    """Short words need a closer match: "stahl" must not find "Stadtwerke" (0.5)."""
+    return 0.6 if len(term) < 6 else TYPO_THRESHOLD
+
+
+def search_terms(text: str) -> list[str]:
+    """The words that must each match; stop words would match nothing in full-text search."""
+    terms = [term for term in text.split() if term.lower() not in STOP_WORDS]
+    return terms[:MAX_TERMS] or text.split()[:1]
+
+
 def _search_postgres(queryset: QuerySet, text: str) -> QuerySet:
     vector = (
         SearchVector("name", weight="A", config=SEARCH_CONFIG)
@@ -64,34 +114,40 @@ def _search_postgres(queryset: QuerySet, text: str) -> QuerySet:
         + SearchVector("description_de", weight="C", config=SEARCH_CONFIG)
         + SearchVector("description_en", weight="C", config=SEARCH_CONFIG)
     )
-    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-    competence_match = _competence_match(text.split())
-    return (
-        queryset.annotate(
-            search_vector=vector,
-            text_rank=SearchRank(vector, query),
-            name_similarity=Greatest(
-                TrigramWordSimilarity(Value(text), "name"),
-                TrigramWordSimilarity(Value(text), "keywords"),
-            ),
-            competence_match=competence_match,
+    terms = search_terms(text)
+    queries = [SearchQuery(term, config=SEARCH_CONFIG, search_type="plain") for term in terms]
+    any_term = queries[0]
+    for query in queries[1:]:
+        any_term |= query
+    annotations = {"search_vector": vector, "text_rank": SearchRank(vector, any_term)}
+    condition = Q()
+    similarity_total = Value(0.0)
+    for index, (term, query) in enumerate(zip(terms, queries, strict=True)):
+        similarity = f"similarity_{index}"
+        annotations[similarity] = Greatest(
+            TrigramWordSimilarity(Value(term), "name"),
+            TrigramWordSimilarity(Value(term), "keywords"),
         )
-        .filter(
+        # Every word must match: as a (stemmed) word, as a near spelling, or as a competence.
+        condition &= (
             Q(search_vector=query)
-            | Q(name__trigram_word_similar=text)
-            | Q(keywords__trigram_word_similar=text)
-            | Q(competence_match=True)
+            | Q(**{f"{similarity}__gte": typo_threshold(term)})
+            | _competence_match([term])
         )
+        similarity_total = similarity_total + F(similarity)
+    return (
+        queryset.annotate(**annotations, competence_match=_competence_match(terms))
+        .filter(condition)
         .annotate(
             relevance=F("text_rank")
-            + F("name_similarity") * Value(0.5)
+            + similarity_total * Value(0.5 / len(terms))
             + Case(When(competence_match=True, then=Value(0.2)), default=Value(0.0))
         )
     )
 
 
 def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
-    terms = text.split()
+    terms = search_terms(text)
     for term in terms:
         queryset = queryset.filter(
             Q(name__icontains=term)

@@ -7,6 +7,7 @@ its e-mail.
 """
 
 import csv
+import re
 
 from django.contrib import admin
 from django.http import HttpResponse
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Invitation, JoinRequest
 from partners.selectors.people import person_export_rows, person_list
+
+PHONE_LIKE = re.compile(r"\+?[0-9 ()/-]+")
 
 EXPORT_HEADER = [
     _("Id"),
@@ -38,9 +41,16 @@ def people_csv_response(people) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([str(label) for label in EXPORT_HEADER])
     for row in person_export_rows(people):
-        # A leading =, +, - or @ would make a spreadsheet evaluate the cell as a formula.
-        writer.writerow([f"'{cell}" if cell[:1] in ("=", "+", "-", "@") else cell for cell in row])
+        writer.writerow([_spreadsheet_safe(cell) for cell in row])
     return response
+
+
+def _spreadsheet_safe(cell: str) -> str:
+    """A leading =, +, -, @ would make a spreadsheet evaluate the cell as a formula (CSV
+    injection). Phone numbers like "+49 231 …" cannot call functions and stay as they are."""
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not PHONE_LIKE.fullmatch(cell):
+        return f"'{cell}"
+    return cell
 
 
 @admin.action(description=_("Export selected people as CSV"))

@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 messages: install
-	$(MANAGE) compile_translations
+	DJANGO_DEBUG=1 $(MANAGE) compile_translations
 
 ## make run: the portal on http://127.0.0.1:$(PORT) with SQLite, demo data, in-process tasks.
 run: install messages

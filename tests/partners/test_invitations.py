@@ -409,3 +409,32 @@ def test_membership_factory_other_admin_cannot_invite(client, organisation):
     )
     assert response.status_code == 403
     assert Invitation.objects.count() == 0
+
+
+def test_new_person_signs_up_confirms_and_comes_back(client, organisation, mailoutbox):
+    # Given an invitation to an address without an account
+    invitation = InvitationFactory(organisation=organisation, email="fresh@example.org")
+    path = accept_url(invitation)
+    signup_url = client.get(path).context["signup_url"]
+
+    # When they sign up through the page's link and confirm their address
+    response = client.post(
+        signup_url,
+        {
+            "email": "fresh@example.org",
+            "full_name": "Fresh Person",
+            "password1": TEST_PASSWORD,
+            "password2": TEST_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    confirm_path = re.search(r"https?://[^/\s]+(/account/confirm-email/\S+)", mailoutbox[-1].body)
+    response = client.post(confirm_path.group(1))
+
+    # Then they are logged in and back on the invitation, which they accept
+    assert response.status_code == 302
+    assert response.url == path
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 302
+    membership = Membership.objects.get(organisation=organisation)
+    assert membership.user.email == "fresh@example.org"

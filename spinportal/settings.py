@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "partners",
     "projects",
+    "matchmaking",
 ]
 
 MIDDLEWARE = [

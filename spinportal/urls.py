@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("partners.urls_people")),
     path("", include("projects.urls_projects")),
     path("", include("projects.urls_workplan")),
+    path("", include("matchmaking.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
+from matchmaking.api import register_routes as register_matchmaking_routes
 from partners.api import register_routes as register_partner_routes
 from projects.api import register_routes as register_project_routes
 
@@ -11,6 +12,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 register_partner_routes(router)
 register_project_routes(router)
+register_matchmaking_routes(router)
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.conftest import _require, chromium_path
+from tests.conftest import IN_CI, _require, chromium_path
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
 # itself (fixtures, assertions) are still synchronous and safe here.
@@ -14,7 +14,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
-    _require(path is not None, "no chromium found (apt-get install chromium)")
+    _require(path is not None, "needs chromium (apt-get install chromium)", strict=IN_CI)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -147,6 +148,8 @@ class Organisation(models.Model):
         verbose_name=_("parent organisation"),
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # Filled by a database trigger on PostgreSQL (migration 0005); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -197,6 +197,7 @@ def organisation_get(*, visible_to, lookup: str) -> Organisation:
     queryset = (
         _visible(visible_to)
         .filter(key)
+        .defer("search_vector", "parent__search_vector")
         .select_related("parent")
         .prefetch_related(
             _sectors_prefetch(),

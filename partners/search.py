@@ -2,8 +2,10 @@
 
 On PostgreSQL: full-text search with the German configuration over a stored, trigger-maintained
 document (migration 0005), ranked with SearchRank, plus typo tolerance through trigram word
-similarity on the name and the keywords (pg_trgm, migration 0004). Every word must match. On SQLite (development, the test suite): every word must occur somewhere
-(case-insensitive substring), ranked by where it occurs; no typo tolerance.
+similarity on the name and the keywords (pg_trgm, migration 0004). Every word must match.
+
+On SQLite (development, the test suite): every word must occur somewhere (case-insensitive
+substring), ranked by where it occurs; no typo tolerance.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity

@@ -105,6 +105,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", organisations=ORGANISATIONS, quiet_logins=True, stdout=quiet)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics after the bulk seed
     total = Organisation.objects.filter(status=Organisation.Status.ACTIVE).count()
     print(f"database: {connection.vendor}, active organisations: {total}, rounds: {ROUNDS}")
     overrides = {

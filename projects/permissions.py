@@ -120,3 +120,37 @@ def visible_news_q(user, project: Project) -> Q:
 
 def visible_documents_q(user, project: Project) -> Q:
     return Q() if is_consortium_member(user, project) else Q(is_public=True)
+
+
+# --- Added for project pages, consortium and team management ---------------------------------
+
+
+def can_view_project_finances(user, project: Project) -> bool:
+    """Budget, funding amount and the partners' budget shares are for the consortium only."""
+    return is_consortium_member(user, project)
+
+
+def can_view_project_team(user, project: Project) -> bool:
+    """People are for logged-in partners (as in the people directory); the consortium always."""
+    return is_consortium_member(user, project) or (
+        is_partner(user) and can_view_project(user, project)
+    )
+
+
+def can_decide_participation_request(user, project: Project) -> bool:
+    return can_manage_consortium(user, project)
+
+
+def can_ask_to_join_project(user, project: Project) -> bool:
+    """Whether the page offers "ask to join": an admin of some organisation, project visible.
+
+    The service checks `can_request_participation` for the chosen organisation.
+    """
+    return can_view_project(user, project) and bool(admin_organisation_ids(user))
+
+
+def forget_project_roles(user) -> None:
+    """Drops the per-request caches of the predicates after the user's roles changed."""
+    for name in ("_project_team_roles", "_consortium_project_ids"):
+        if hasattr(user, name):
+            delattr(user, name)

@@ -7,6 +7,7 @@ Without DATABASE_URL / REDIS_URL the portal runs embedded: SQLite, in-process ta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "matchmaking",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +125,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 3,
     "visibility_timeout": 3600,
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-pending-deliveries": {
+        "task": "notifications.tasks.sweep_pending_deliveries",
+        "schedule": 60.0,
+    },
+    "daily-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ["daily"],
+    },
+    "weekly-digest": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "args": ["weekly"],
+    },
+}
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

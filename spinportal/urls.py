@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("projects.urls_projects")),
     path("", include("projects.urls_workplan")),
     path("", include("matchmaking.urls")),
+    path("", include("notifications.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -57,7 +57,7 @@ def test_admin_is_titled_spin_portal(client, staff):
     assert response.context["site_header"] == "SPIN Portal"
 
 
-PROJECT_APPS = {"accounts", "partners", "projects", "spinportal"}
+PROJECT_APPS = {"accounts", "partners", "projects", "matchmaking", "notifications", "spinportal"}
 
 
 def test_every_project_model_is_registered_in_the_admin():

@@ -1,0 +1,44 @@
+"""Hands committed outbox rows to Celery without blocking the request.
+
+After commit, the keys go to a single background thread that calls `delay()`; a stalled or
+stopped Redis costs that thread a timeout, never the request. Anything the relay cannot hand
+over stays `pending` in the database, and `sweep_pending_deliveries` (Celery beat) sends it
+later. Without Redis (embedded mode) tasks run in-process right after commit.
+"""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-relay")
+
+
+def _hand_over(keys: list[str]) -> None:
+    from notifications.tasks import send_email_deliveries
+
+    try:
+        send_email_deliveries.delay(keys)
+    except Exception:
+        logger.warning("outbox relay could not reach the broker; %d deliveries wait", len(keys))
+
+
+def after_commit(*, keys: list[str]) -> None:
+    if not keys:
+        return
+    keys = list(keys)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        transaction.on_commit(lambda: _run_inline(keys))
+    else:
+        transaction.on_commit(lambda: _executor.submit(_hand_over, keys))
+
+
+def _run_inline(keys: list[str]) -> None:
+    from notifications.tasks import send_email_deliveries
+
+    try:
+        send_email_deliveries.apply(args=[keys])
+    except Exception:
+        logger.exception("sending %d deliveries in-process failed; the sweep retries", len(keys))

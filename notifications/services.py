@@ -1,0 +1,199 @@
+"""Writes on notifications. `notify` is the one entry point for every event in the portal."""
+
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from notifications import relay
+from notifications.events import EVENTS, Frequency, get_event
+from notifications.models import Delivery, Notification, Preference
+from spinportal.audit import audit
+
+
+def frequencies_for(*, users: Iterable[User], event_type: str) -> dict[int, str]:
+    """{user_id: frequency} for one event type: stored preferences, else the event default."""
+    event = get_event(event_type)
+    user_ids = [u.pk for u in users]
+    if event.mandatory:
+        return dict.fromkeys(user_ids, Frequency.IMMEDIATE)
+    stored = dict(
+        Preference.objects.filter(user_id__in=user_ids, event_type=event_type).values_list(
+            "user_id", "frequency"
+        )
+    )
+    return {uid: stored.get(uid, event.default_frequency) for uid in user_ids}
+
+
+def notify(
+    *,
+    event_type: str,
+    recipients: Iterable[User],
+    event_key: str,
+    actor: User | None = None,
+    url: str = "",
+    context: dict | None = None,
+) -> list[Notification]:
+    """Records an event for its recipients, in the caller's transaction (transactional outbox).
+
+    Writes one in-app notification per recipient and, by their preferences, an e-mail delivery
+    (immediately) or a digest entry. Nothing talks to the broker here: deliveries are handed to
+    Celery after commit by the relay, and the periodic sweep catches anything left behind.
+    Calling it twice for the same `event_key` adds nothing.
+    """
+    event = get_event(event_type)
+    recipients = {u.pk: u for u in recipients if u is not None and u.is_active}
+    if actor is not None:
+        recipients.pop(actor.pk, None)  # nobody is told about their own action
+    if not recipients:
+        return []
+    context = context or {}
+    frequencies = frequencies_for(users=recipients.values(), event_type=event_type)
+    key = f"{event_type}:{event_key}"
+    existing = set(
+        Notification.objects.filter(recipient_id__in=recipients, event_key=key).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    new = [
+        Notification(
+            recipient_id=uid,
+            event_type=event_type,
+            event_key=key,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            url=url,
+            context=context,
+            digest=frequencies[uid]
+            if frequencies[uid] in (Frequency.DAILY, Frequency.WEEKLY)
+            else "",
+        )
+        for uid in recipients
+        if uid not in existing
+    ]
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    immediate = [n for n in new if frequencies[n.recipient_id] == Frequency.IMMEDIATE]
+    if immediate:
+        stored = dict(
+            Notification.objects.filter(
+                event_key=key, recipient_id__in=[n.recipient_id for n in immediate]
+            ).values_list("recipient_id", "id")
+        )
+        deliveries = [
+            Delivery(
+                key=f"email:{key}:{n.recipient_id}",
+                recipient_id=n.recipient_id,
+                notification_id=stored[n.recipient_id],
+                language=recipients[n.recipient_id].language,
+                event_type=event_type,
+                context=context,
+                url=url,
+            )
+            for n in immediate
+            if n.recipient_id in stored
+        ]
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        relay.after_commit(keys=[d.key for d in deliveries])
+    if not new:
+        return []
+    return list(
+        Notification.objects.filter(
+            event_key=key, recipient_id__in=[n.recipient_id for n in new]
+        ).order_by("recipient_id")
+    )
+
+
+def email_to_address(
+    *, event_type: str, email: str, event_key: str, language: str, url: str, context: dict
+) -> None:
+    """An e-mail to an address that may have no account yet (invitations), via the outbox."""
+    get_event(event_type)
+    key = f"email:{event_type}:{event_key}:{email.lower()}"
+    Delivery.objects.update_or_create(
+        key=key,
+        defaults={
+            "to_email": email,
+            "language": language,
+            "event_type": event_type,
+            "context": context,
+            "url": url,
+            "status": Delivery.Status.PENDING,
+            "attempts": 0,
+            "next_attempt_at": None,
+            "sent_at": None,
+        },
+    )
+    relay.after_commit(keys=[key])
+
+
+def verified_address(user: User) -> str | None:
+    """The user's primary e-mail address if it is verified; mail goes nowhere else."""
+    address = (
+        EmailAddress.objects.filter(user=user, primary=True, verified=True)
+        .values_list("email", flat=True)
+        .first()
+    )
+    return address
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+    if notification.recipient_id != user.pk:
+        raise PermissionError("Users can only mark their own notifications.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def preference_set(*, user: User, event_type: str, frequency: str) -> Preference | None:
+    """Sets how often the user gets e-mail about an event type. Mandatory events stay on."""
+    event = get_event(event_type)
+    if frequency not in Frequency.CHOICES:
+        raise ValueError(f"Unknown frequency {frequency!r}.")
+    if event.mandatory:
+        Preference.objects.filter(user=user, event_type=event_type).delete()
+        return None
+    preference, _created = Preference.objects.update_or_create(
+        user=user, event_type=event_type, defaults={"frequency": frequency}
+    )
+    return preference
+
+
+def preferences_for(user: User) -> list[tuple[str, object, str, bool]]:
+    """[(event_type, label, frequency, mandatory)] for every event the user may receive."""
+    stored = dict(Preference.objects.filter(user=user).values_list("event_type", "frequency"))
+    rows = []
+    for key, event in EVENTS.items():
+        if event.audience == "staff" and not user.is_staff:
+            continue
+        frequency = (
+            Frequency.IMMEDIATE if event.mandatory else stored.get(key, event.default_frequency)
+        )
+        rows.append((key, event.label, frequency, event.mandatory))
+    return rows
+
+
+@transaction.atomic
+def delivery_retry(*, actor: User, deliveries) -> int:
+    """Puts dead-letter deliveries back into the outbox (staff action in the admin)."""
+    keys = []
+    for delivery in deliveries.select_for_update().filter(status=Delivery.Status.DEAD):
+        delivery.status = Delivery.Status.PENDING
+        delivery.attempts = 0
+        delivery.next_attempt_at = None
+        delivery.last_error = ""
+        delivery.save(update_fields=["status", "attempts", "next_attempt_at", "last_error"])
+        audit(actor=actor, action="delivery.retry", target=delivery)
+        keys.append(delivery.key)
+    relay.after_commit(keys=keys)
+    return len(keys)

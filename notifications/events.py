@@ -44,4 +44,6 @@ def get_event(key: str) -> EventType:
     try:
         return EVENTS[key]
     except KeyError:
-        raise ValueError(f"Unknown event type {key!r}; declare it in notifications/catalog.py.")
+        raise ValueError(
+            f"Unknown event type {key!r}; declare it in notifications/catalog.py."
+        ) from None

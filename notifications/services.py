@@ -43,7 +43,7 @@ def notify(
     Celery after commit by the relay, and the periodic sweep catches anything left behind.
     Calling it twice for the same `event_key` adds nothing.
     """
-    event = get_event(event_type)
+    get_event(event_type)
     recipients = {u.pk: u for u in recipients if u is not None and u.is_active}
     if actor is not None:
         recipients.pop(actor.pk, None)  # nobody is told about their own action

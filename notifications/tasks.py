@@ -1,6 +1,7 @@
 """Delivery of outbox rows. Every task is idempotent: a row is claimed with a conditional
 UPDATE, so a redelivered or duplicated task finds nothing left to send."""
 
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -106,10 +107,8 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
                     when = delivery.next_attempt_at
                     retry_soonest = when if retry_soonest is None else min(retry_soonest, when)
                 # a broken connection is reopened for the next message
-                try:
+                with contextlib.suppress(Exception):
                     connection.close()
-                except Exception:  # noqa: S110
-                    pass
                 opened = False
                 continue
             Delivery.objects.filter(pk=delivery.pk).update(
@@ -118,10 +117,8 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
             counts["sent"] += 1
     finally:
         if opened:
-            try:
+            with contextlib.suppress(Exception):
                 connection.close()
-            except Exception:  # noqa: S110
-                pass
     if retry_soonest is not None:
         transaction.on_commit(lambda: _schedule_retry(retry_soonest))
     return counts

@@ -1,0 +1,230 @@
+"""The engine against the database: exclusions, stored ranks and scores, incremental updates."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from matchmaking import engine
+from matchmaking.models import ContactRequest, Match, Opportunity
+from matchmaking.scheduling import schedule_opportunity_matching, schedule_organisation_matching
+from partners.models import Competence, Organisation
+from tests.factories import OrganisationFactory
+from tests.matchmaking.factories import (
+    ContactRequestFactory,
+    MatchFeedbackFactory,
+    OpportunityFactory,
+    RequestOpportunityFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    engine.reset_index()
+    yield
+    engine.reset_index()
+
+
+def concepts(*slugs):
+    return list(Competence.objects.filter(slug__in=slugs))
+
+
+def organisation(name, kind="sme", slugs=(), status="active", **fields):
+    org = OrganisationFactory(
+        name=name,
+        kind=kind,
+        status=status,
+        rejection_reason="spam" if status == "rejected" else "",
+        description_de=fields.pop("description_de", ""),
+        description_en=fields.pop("description_en", ""),
+        **fields,
+    )
+    org.competences.set(concepts(*slugs))
+    return org
+
+
+@pytest.fixture
+def cluster(db):
+    owner = organisation("Stahlwerk", "large_enterprise", ["process-heat"])
+    return {
+        "owner": owner,
+        "institute": organisation(
+            "HV-Institut",
+            "research_institute",
+            ["battery-storage", "high-voltage-engineering"],
+            description_de="Prüfstände für Batteriespeicher und Isolationsprüfung.",
+        ),
+        "tester": organisation(
+            "Prüflabor", "sme", ["insulation-testing"], description_de="Isolationsprüfung."
+        ),
+        "bakery": organisation("Bäckerei", "sme", ["circular-economy"]),
+        "opportunity": RequestOpportunityFactory(
+            organisation=owner,
+            title="Batteriespeicher für Hochspannung gesucht",
+            description="Wir suchen Partner für Batteriespeicher und Hochspannungstechnik.",
+            competences=concepts("battery-storage", "high-voltage-engineering"),
+        ),
+    }
+
+
+def stored(opportunity):
+    return list(
+        Match.objects.filter(opportunity=opportunity)
+        .order_by("target_opportunity_id", "rank")
+        .values_list("target_organisation__name", "target_opportunity__title", "rank", "score")
+    )
+
+
+def test_stores_ranked_organisations_with_exact_scores_and_explanation(cluster):
+    # when
+    engine.update_opportunity(cluster["opportunity"].pk)
+    # then: the bakery shares nothing and is not stored; the owner is never suggested
+    assert stored(cluster["opportunity"]) == [
+        ("HV-Institut", None, 1, 92),
+        ("Prüflabor", None, 2, 27),
+    ]
+    explanation = Match.objects.get(target_organisation=cluster["institute"]).explanation
+    assert [c["slug"] for c in explanation["shared"]] == [
+        "battery-storage",
+        "high-voltage-engineering",
+    ]
+    assert explanation["complementary"] == [
+        {"key": "science_industry", "from": "large_enterprise", "to": "research_institute"}
+    ]
+    assert explanation["sentence"]["en"] == (
+        "Shared: Battery storage, High-voltage engineering; "
+        "complementary: Large enterprise ↔ Research institute; also relevant: Insulation testing."
+    )
+    related = Match.objects.get(target_organisation=cluster["tester"]).explanation["related"]
+    assert [c["slug"] for c in related] == ["insulation-testing"]
+
+
+def test_counter_opportunities_of_the_opposite_kind_are_ranked(cluster):
+    offer = OpportunityFactory(
+        organisation=cluster["institute"],
+        title="Hochvolt-Prüfstand",
+        description="Wir bieten Prüfungen von Batteriespeichern.",
+        competences=concepts("battery-storage"),
+    )
+    RequestOpportunityFactory(  # same kind as the opportunity: never a counterpart
+        organisation=cluster["tester"], competences=concepts("battery-storage")
+    )
+    engine.update_opportunity(cluster["opportunity"].pk)
+    rows = Match.objects.filter(
+        opportunity=cluster["opportunity"], target_opportunity__isnull=False
+    )
+    assert list(rows.values_list("target_opportunity", "rank", "score")) == [(offer.pk, 1, 59)]
+
+
+@pytest.mark.parametrize(
+    "exclusion",
+    ["inactive", "pending", "closed", "expired", "contacted", "dismissed"],
+)
+def test_exclusions(cluster, exclusion):
+    institute = cluster["institute"]
+    offer = OpportunityFactory(organisation=institute, competences=concepts("battery-storage"))
+    source = cluster["opportunity"]
+    if exclusion in ("inactive", "pending"):
+        Organisation.objects.filter(pk=institute.pk).update(status=exclusion)
+    elif exclusion == "closed":
+        Opportunity.objects.filter(pk=offer.pk).update(status="closed")
+    elif exclusion == "expired":
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        Opportunity.objects.filter(pk=offer.pk).update(valid_until=yesterday)
+    elif exclusion == "contacted":
+        ContactRequestFactory(
+            opportunity=source,
+            sender_organisation=institute,
+            receiver_organisation=cluster["owner"],
+            status=ContactRequest.Status.DECLINED,
+        )
+    else:
+        MatchFeedbackFactory(opportunity=source, organisation=institute, is_dismissed=True)
+
+    engine.update_opportunity(source.pk)
+
+    matched = set(
+        Match.objects.filter(opportunity=source).values_list("target_organisation", flat=True)
+    )
+    assert offer.pk not in set(
+        Match.objects.filter(opportunity=source).values_list("target_opportunity", flat=True)
+    )
+    if exclusion in ("closed", "expired"):
+        assert institute.pk in matched
+    else:
+        assert institute.pk not in matched
+    assert cluster["owner"].pk not in matched
+
+
+def test_closed_opportunity_has_no_matches(cluster):
+    engine.update_opportunity(cluster["opportunity"].pk)
+    Opportunity.objects.filter(pk=cluster["opportunity"].pk).update(status="closed")
+    engine.update_opportunity(cluster["opportunity"].pk)
+    assert Match.objects.filter(opportunity=cluster["opportunity"]).count() == 0
+
+
+def test_unanswered_requests_lower_the_score_mildly(cluster):
+    # 92 without; three expired requests: 1 − 0.2 · 3/5 = 0.88
+    for _ in range(3):
+        ContactRequestFactory(
+            sender_organisation=cluster["bakery"],
+            receiver_organisation=cluster["institute"],
+            status=ContactRequest.Status.EXPIRED,
+        )
+    engine.update_opportunity(cluster["opportunity"].pk)
+    assert Match.objects.get(target_organisation=cluster["institute"]).score == 81
+
+
+def test_incremental_update_after_an_edit(cluster):
+    # given matches computed with the current index
+    source = cluster["opportunity"]
+    engine.update_opportunity(source.pk)
+    # when the opportunity now asks for insulation testing only
+    source.competences.set(concepts("insulation-testing"))
+    source.description = "Isolationsprüfung gesucht."
+    source.title = "Isolationsprüfung"
+    source.save()
+    engine.update_opportunity(source.pk)
+    # then the testing lab leads
+    assert stored(source) == [("Prüflabor", None, 1, 94), ("HV-Institut", None, 2, 78)]
+
+
+def test_reverse_update_puts_a_new_offer_into_the_request_list(cluster):
+    engine.update_opportunity(cluster["opportunity"].pk)
+    offer = OpportunityFactory(
+        organisation=cluster["institute"],
+        title="Batteriespeicher",
+        competences=concepts("battery-storage", "high-voltage-engineering"),
+    )
+    engine.update_opportunity(offer.pk)
+    assert list(
+        Match.objects.filter(
+            opportunity=cluster["opportunity"], target_opportunity=offer
+        ).values_list("rank", "score")
+    ) == [(1, 100)]
+
+
+def test_task_runs_on_commit(cluster, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        schedule_opportunity_matching(cluster["opportunity"].pk)
+        assert Match.objects.count() == 0
+    assert len(callbacks) == 1
+    assert Match.objects.filter(opportunity=cluster["opportunity"]).count() == 2
+
+
+def test_organisation_task_updates_lists_after_a_competence_change(
+    cluster, django_capture_on_commit_callbacks
+):
+    engine.update_opportunity(cluster["opportunity"].pk)
+    bakery = cluster["bakery"]
+    bakery.competences.set(concepts("battery-storage", "high-voltage-engineering"))
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_organisation_matching(bakery.pk)
+    assert Match.objects.filter(opportunity=cluster["opportunity"]).count() == 3
+    assert Match.objects.get(target_organisation=bakery).score == 69
+
+
+def test_queries_for_one_update_are_bounded(cluster, django_assert_max_num_queries):
+    engine.get_index()
+    with django_assert_max_num_queries(30):
+        engine.update_opportunity(cluster["opportunity"].pk)

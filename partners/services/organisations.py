@@ -14,6 +14,32 @@ from partners.permissions import can_edit_organisation, can_moderate_organisatio
 from partners.selectors.organisations import organisation_similar_list
 from spinportal.audit import audit
 
+
+def _admins(organisation: Organisation):
+    from accounts.models import User
+
+    return User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__role=Membership.Role.ADMIN,
+        is_active=True,
+    )
+
+
+def _notify_admins(event_type: str, organisation: Organisation, actor, **context) -> None:
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    notify(
+        event_type=event_type,
+        recipients=_admins(organisation),
+        event_key=f"{organisation.pk}:{organisation.updated_at.timestamp()}",
+        actor=actor,
+        url=reverse("organisations:detail", args=[organisation.slug]),
+        context={"organisation": organisation.name, **context},
+    )
+
+
 # Fields an organisation's admins may change (status and moderation are staff business).
 PROFILE_FIELDS = (
     "name",
@@ -162,7 +188,24 @@ def organisation_register(
     if hasattr(actor, "_member_organisation_ids"):
         del actor._member_organisation_ids
     audit(actor=actor, action="organisation.registered", target=organisation)
+    _notify_staff_of_registration(organisation, actor)
     return organisation
+
+
+def _notify_staff_of_registration(organisation: Organisation, actor) -> None:
+    from django.urls import reverse
+
+    from accounts.models import User
+    from notifications.services import notify
+
+    notify(
+        event_type="organisation.pending",
+        recipients=User.objects.filter(is_staff=True, is_active=True),
+        event_key=str(organisation.pk),
+        actor=actor,
+        url=reverse("organisations:moderation"),
+        context={"organisation": organisation.name, "registered_by": actor.display_name},
+    )
 
 
 @transaction.atomic
@@ -219,6 +262,10 @@ def organisation_update(
         transaction.on_commit(lambda: _delete_files(storage, old_files))
     if changed:
         audit(actor=actor, action="organisation.updated", target=organisation, fields=changed)
+    if {"competences", "kind", "description_de", "description_en", "keywords"} & set(changed):
+        from matchmaking.scheduling import schedule_organisation_matching
+
+        schedule_organisation_matching(organisation.pk)
     return organisation
 
 
@@ -235,6 +282,10 @@ def organisation_approve(*, actor, organisation: Organisation) -> Organisation:
     organisation.rejection_reason = ""
     organisation.save(update_fields=["status", "rejection_reason", "updated_at"])
     audit(actor=actor, action="organisation.approved", target=organisation, previous=previous)
+    _notify_admins("organisation.approved", organisation, actor)
+    from matchmaking.scheduling import schedule_organisation_matching
+
+    schedule_organisation_matching(organisation.pk)
     return organisation
 
 
@@ -253,4 +304,5 @@ def organisation_reject(*, actor, organisation: Organisation, reason: str) -> Or
     organisation.rejection_reason = reason
     organisation.save(update_fields=["status", "rejection_reason", "updated_at"])
     audit(actor=actor, action="organisation.rejected", target=organisation, reason=reason)
+    _notify_admins("organisation.rejected", organisation, actor, reason=reason)
     return organisation

@@ -71,10 +71,29 @@ class Taxonomy:
 
     @classmethod
     def load(cls) -> Taxonomy:
-        parent_map, names, term_concepts = {}, {}, {}
-        rows = Competence.objects.values_list(
-            "id", "parent_id", "slug", "name_de", "name_en", "synonyms"
+        return cls.from_rows(
+            Competence.objects.values_list(
+                "id", "parent_id", "slug", "name_de", "name_en", "synonyms"
+            )
         )
+
+    @classmethod
+    def from_tree(cls, tree: list) -> Taxonomy:
+        """From the nested tuples of partners.taxonomy (ids numbered 1, 2, … in order)."""
+        rows: list[tuple] = []
+
+        def walk(entries, parent_id):
+            for slug, name_de, name_en, synonyms, children in entries:
+                rows.append((len(rows) + 1, parent_id, slug, name_de, name_en, synonyms))
+                walk(children, len(rows))
+
+        walk(tree, None)
+        return cls.from_rows(rows)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple]) -> Taxonomy:
+        """(id, parent id, slug, German, English, comma-separated synonyms) per concept."""
+        parent_map, names, term_concepts = {}, {}, {}
         for concept_id, parent_id, slug, name_de, name_en, synonyms in rows:
             parent_map[concept_id] = parent_id
             names[concept_id] = (slug, name_de, name_en)
@@ -278,7 +297,13 @@ def _bits(kinds: Iterable[str]) -> int:
 class MatchingIndex:
     """Everything needed to score, built from the database in a few queries."""
 
-    def __init__(self, taxonomy: Taxonomy, organisations: dict, opportunities: dict):
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        organisations: dict,
+        opportunities: dict,
+        responsiveness: dict[int, float] | None = None,
+    ):
         self.taxonomy = taxonomy
         self.concept_columns = {c: i for i, c in enumerate(sorted(taxonomy.parent_map))}
         documents = [p.tokens for p in organisations.values()] + [
@@ -294,8 +319,7 @@ class MatchingIndex:
         self.delta_organisations = Block([], self)
         self.delta_opportunities = Block([], self)
         self.built_at = self.refreshed_at = timezone.now()
-        self.responsiveness = load_responsiveness()
-        self.lock = threading.Lock()
+        self.responsiveness = load_responsiveness() if responsiveness is None else responsiveness
 
     @classmethod
     def build(cls) -> MatchingIndex:

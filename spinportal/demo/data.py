@@ -391,7 +391,8 @@ PEOPLE = [
 ]
 
 # acronym, title_de, title_en, summary_de, summary_en, stage, start, end, programme,
-# competences, participants [(slug, role)]
+# competences, participants [(slug, role, budget share in percent or None)]
+# The consortia are public knowledge; titles, summaries, budgets and shares are demo values.
 PROJECTS = [
     (
         "DIANE",
@@ -407,10 +408,10 @@ PROJECTS = [
         "Demo-Förderprogramm NRW",
         ["digital-twins", "grid-integration", "ai-data"],
         [
-            ("fh-dortmund", "coordinator"),
-            ("siemens", "partner"),
-            ("steag", "partner"),
-            ("ruhr-hub", "associated"),
+            ("fh-dortmund", "coordinator", "40.00"),
+            ("siemens", "partner", "35.00"),
+            ("steag", "partner", "25.00"),
+            ("ruhr-hub", "associated", None),
         ],
     ),
     (
@@ -427,11 +428,11 @@ PROJECTS = [
         "Demo-Förderprogramm NRW",
         ["process-heat", "hydrogen-burners", "electrolysis"],
         [
-            ("uni-due", "coordinator"),
-            ("thyssenkrupp", "partner"),
-            ("evonik", "partner"),
-            ("rwe-generation", "partner"),
-            ("zenit", "subcontractor"),
+            ("uni-due", "coordinator", "30.00"),
+            ("thyssenkrupp", "partner", "25.00"),
+            ("evonik", "partner", "20.00"),
+            ("rwe-generation", "partner", "20.00"),
+            ("zenit", "subcontractor", "5.00"),
         ],
     ),
     (
@@ -448,9 +449,38 @@ PROJECTS = [
         "Demo-Förderprogramm NRW",
         ["high-voltage-storage", "insulation-testing", "sensors-rfid"],
         [
-            ("fh-dortmund", "coordinator"),
-            ("siemens", "partner"),
-            ("weissgerber-engineering", "partner"),
+            ("fh-dortmund", "coordinator", "40.00"),
+            ("siemens", "partner", "25.00"),
+            ("weissgerber-engineering", "partner", "35.00"),
         ],
     ),
 ]
+
+# Demo values, not public figures: total budget and funding amount in EUR.
+PROJECT_FIGURES = {
+    "DIANE": ("2400000.00", "1800000.00"),
+    "Fit4eChange": ("3600000.00", "2520000.00"),
+    "KV-BATT-Tech": ("1950000.00", "1365000.00"),
+}
+
+# The project teams (fictional people from PEOPLE): email local part, project role.
+PROJECT_TEAMS = {
+    "DIANE": [
+        ("anna.schmidt", "lead"),
+        ("markus.weber", "wp_lead"),
+        ("frank.schulz", "wp_lead"),
+        ("jonas.becker", "member"),
+    ],
+    "Fit4eChange": [
+        ("stefan.richter", "lead"),
+        ("peter.lange", "wp_lead"),
+        ("nina.fischer", "wp_lead"),
+        ("claudia.braun", "member"),
+    ],
+    "KV-BATT-Tech": [
+        ("anna.schmidt", "lead"),
+        ("thomas.weissgerber", "lead"),
+        ("sarah.yilmaz", "wp_lead"),
+        ("lea.hoffmann", "member"),
+    ],
+}

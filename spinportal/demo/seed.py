@@ -1,6 +1,7 @@
 """Loads the demo cluster (idempotent) and synthetic data at scale for benchmarks."""
 
 import datetime as dt
+import importlib.util
 import random
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from accounts.models import User
 from partners.models import Competence, Membership, Organisation, Sector
-from projects.models import Participation, Project
+from projects.models import Participation, Project, TeamMember
 from spinportal.demo import data
 
 EMAIL_DOMAIN = "demo.spin.example"
@@ -168,27 +169,47 @@ def seed_cluster() -> dict[str, int]:
                 "end_date": dt.date.fromisoformat(end),
                 "funding_programme": programme,
                 "funding_reference": f"DEMO-{acronym.upper()}",
-                "total_budget": Decimal("2400000.00"),
-                "funding_amount": Decimal("1800000.00"),
+                "total_budget": Decimal(data.PROJECT_FIGURES[acronym][0]),
+                "funding_amount": Decimal(data.PROJECT_FIGURES[acronym][1]),
                 "is_demo": True,
             },
         )
         if created:
             project.competences.set([competences[c] for c in competence_slugs])
-            Participation.objects.bulk_create(
-                Participation(
-                    project=project,
-                    organisation=organisations[slug],
-                    role=role,
-                    joined_on=project.start_date,
-                )
-                for slug, role in participants
-            )
+        _seed_consortium(project, organisations, participants)
+        _seed_team(project, data.PROJECT_TEAMS.get(acronym, []))
+
+    # The work plan (work packages, milestones, news, documents) has its own module.
+    if importlib.util.find_spec("spinportal.demo.seed_workplan") is not None:
+        from spinportal.demo.seed_workplan import seed_workplan
+
+        seed_workplan()
     return {
         "organisations": Organisation.objects.count(),
         "people": User.objects.count(),
         "projects": Project.objects.count(),
     }
+
+
+def _seed_consortium(project: Project, organisations: dict, participants) -> None:
+    """Adds missing partners; rows changed through the portal since are left alone."""
+    for slug, role, share in participants:
+        Participation.objects.get_or_create(
+            project=project,
+            organisation=organisations[slug],
+            defaults={
+                "role": role,
+                "budget_share": Decimal(share) if share is not None else None,
+                "joined_on": project.start_date,
+            },
+        )
+
+
+def _seed_team(project: Project, members) -> None:
+    for local, role in members:
+        user = User.objects.filter(email=f"{local}@{EMAIL_DOMAIN}").first()
+        if user is not None:
+            TeamMember.objects.get_or_create(project=project, user=user, defaults={"role": role})
 
 
 CITIES = [
@@ -223,6 +244,7 @@ WORDS = [
     "Glas",
     "Zement",
 ]
+PROGRAMMES = ["Demo-Förderprogramm NRW", "Demo-EFRE.NRW", "Demo-Horizont Europa", "Demo-BMWK"]
 SUFFIXES = ["GmbH", "AG", "Institut", "Labor", "Systems GmbH", "Technik GmbH", "e.V."]
 
 
@@ -322,23 +344,36 @@ def seed_synthetic(
         existing_projects = set(
             Project.objects.filter(slug__startswith="synthetic-").values_list("slug", flat=True)
         )
-        new_projects = [
-            Project(
-                acronym=f"SYN-{n:05d}",
-                slug=f"synthetic-{n:05d}",
-                title_de=f"Synthetisches Projekt {n}",
-                title_en=f"Synthetic project {n}",
-                stage=rng.choice(Project.Stage.values),
-                is_demo=True,
+        new_projects = []
+        for n in range(1, projects + 1):
+            if f"synthetic-{n:05d}" in existing_projects:
+                continue
+            start = dt.date(2020 + rng.randrange(7), rng.randrange(1, 13), 1)
+            a, b = rng.sample(WORDS, 2)
+            new_projects.append(
+                Project(
+                    acronym=f"SYN-{n:05d}",
+                    slug=f"synthetic-{n:05d}",
+                    title_de=f"{a} und {b}: synthetisches Projekt {n}",
+                    title_en=f"Synthetic project {n}",
+                    summary_de=f"Synthetisches Projekt für Lasttests zu {a} und {b}.",
+                    summary_en=f"Synthetic project for load tests on {a} and {b}.",
+                    stage=rng.choice(Project.Stage.values),
+                    start_date=start,
+                    end_date=start + dt.timedelta(days=365 * rng.randrange(2, 5) - 1),
+                    funding_programme=rng.choice(PROGRAMMES),
+                    total_budget=Decimal(rng.randrange(500, 5000) * 1000),
+                    funding_amount=Decimal(rng.randrange(200, 500) * 1000),
+                    visibility="consortium" if n % 10 == 0 else "public",
+                    is_demo=True,
+                )
             )
-            for n in range(1, projects + 1)
-            if f"synthetic-{n:05d}" not in existing_projects
-        ]
         Project.objects.bulk_create(new_projects, batch_size=2000)
         project_ids = Project.objects.filter(slug__in=[p.slug for p in new_projects]).values_list(
             "id", flat=True
         )
         participations = []
+        competence_links = []
         for project_id in project_ids:
             for index, org_id in enumerate(rng.sample(org_ids, min(3, len(org_ids)))):
                 participations.append(
@@ -346,8 +381,14 @@ def seed_synthetic(
                         project_id=project_id,
                         organisation_id=org_id,
                         role="coordinator" if index == 0 else "partner",
+                        budget_share=Decimal("40.00") if index == 0 else Decimal("30.00"),
                     )
                 )
+            for competence_id in rng.sample(competence_ids, min(2, len(competence_ids))):
+                competence_links.append(
+                    Project.competences.through(project_id=project_id, competence_id=competence_id)
+                )
         Participation.objects.bulk_create(participations, batch_size=5000)
+        Project.competences.through.objects.bulk_create(competence_links, batch_size=5000)
         created["projects"] = len(new_projects)
     return created

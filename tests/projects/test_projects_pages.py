@@ -473,3 +473,49 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, count
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["participations"]) == 5
+
+
+# --- Organisation page partial ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_organisation_projects_partial_lists_visible_projects_with_roles(world, organisation):
+    from django.template.loader import render_to_string
+
+    from projects.selectors.projects import project_participations_for_organisation
+
+    # given a public project (coordinator), a hidden one and one the organisation left
+    project, users = world
+    hidden = ProjectFactory(acronym="HIDDEN", visibility="consortium")
+    Participation.objects.create(project=hidden, organisation=organisation, role="partner")
+    old = ProjectFactory(acronym="OLD")
+    Participation.objects.create(
+        project=old, organisation=organisation, role="subcontractor", left_on=dt.date(2024, 3, 1)
+    )
+
+    def rows(user):
+        return [
+            (p.project.acronym, p.role)
+            for p in project_participations_for_organisation(organisation=organisation, user=user)
+        ]
+
+    # then outsiders see the public ones, the organisation's people all of them
+    assert rows(None) == [("DIANE", "coordinator"), ("OLD", "subcontractor")]
+    assert rows(users["other_partner"]) == [("DIANE", "coordinator"), ("OLD", "subcontractor")]
+    assert rows(users["member"]) == [
+        ("DIANE", "coordinator"),
+        ("HIDDEN", "partner"),
+        ("OLD", "subcontractor"),
+    ]
+    html = render_to_string(
+        "projects/includes/organisation_projects.html",
+        {
+            "project_participations": project_participations_for_organisation(
+                organisation=organisation, user=None
+            )
+        },
+    )
+    assert 'href="/projects/diane/"' in html
+    assert "Coordinator" in html
+    assert "left on" in html
+    assert "HIDDEN" not in html

@@ -1,7 +1,10 @@
 """Project services called directly: races that reach the database, slugs, permissions."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 
 from projects.models import Participation, Project, TeamMember
 from projects.services import projects as services
@@ -71,3 +74,34 @@ def test_acronym_rename_moves_the_slug(org_admin):
     project = services.project_create(actor=org_admin, acronym="OLD", title_de="Alt")
     project = services.project_update(actor=org_admin, project=project, acronym="NEW-ONE")
     assert project.slug == "new-one"
+
+
+@pytest.mark.django_db
+def test_demo_projects_have_consortia_teams_and_shares():
+    from spinportal.demo.seed import seed_cluster
+
+    seed_cluster()
+    seed_cluster()  # idempotent
+    project = Project.objects.get(acronym="KV-BATT-Tech")
+    consortium = sorted(
+        project.participations.values_list("organisation__name", "role", "budget_share")
+    )
+    assert consortium == [
+        ("Fachhochschule Dortmund", "coordinator", Decimal("40.00")),
+        ("Siemens AG", "partner", Decimal("25.00")),
+        ("Weißgerber Engineering GmbH", "partner", Decimal("35.00")),
+    ]
+    assert list(
+        project.team.filter(role="lead")
+        .values_list("user__email", flat=True)
+        .order_by("user__email")
+    ) == ["anna.schmidt@demo.spin.example", "thomas.weissgerber@demo.spin.example"]
+    assert project.is_demo
+    for acronym in ("DIANE", "Fit4eChange", "KV-BATT-Tech"):
+        shares = Participation.objects.filter(project__acronym=acronym).aggregate(
+            total=Sum("budget_share")
+        )["total"]
+        assert shares == Decimal("100.00"), acronym
+        assert (
+            Participation.objects.filter(project__acronym=acronym, role="coordinator").count() == 1
+        )

@@ -154,6 +154,9 @@ def timeline_svg(*, project, work_packages, milestones, today: dt.date) -> SafeS
     parts.append('<g class="timeline-milestones">')
     for milestone in milestones:
         x = x_of(milestone.due_date)
+        # Late in the period the date label goes to the left of the marker, inside the image.
+        right_side = x < LABEL_WIDTH + PLOT_WIDTH * 0.7
+        label_x, anchor = (x + 12, "start") if right_side else (x - 12, "end")
         label = f"{milestone.get_kind_display()}: {milestone.title}"
         status = state_label(milestone.state)
         tooltip = _("%(label)s, due %(date)s, %(status)s") % {
@@ -166,7 +169,8 @@ def timeline_svg(*, project, work_packages, milestones, today: dt.date) -> SafeS
             f"<title>{escape(tooltip)}</title>"
             f'<text x="8" y="{y + 15}">{escape(_truncate(label, 44))}</text>'
             f"{_marker(milestone.state, x, y + 11)}"
-            f'<text x="{x + 12:.1f}" y="{y + 15}" fill="{COLOURS[milestone.state]}" '
+            f'<text x="{label_x:.1f}" y="{y + 15}" text-anchor="{anchor}" '
+            f'fill="{COLOURS[milestone.state]}" '
             f'font-weight="600">{escape(_short_date(milestone.due_date))} · '
             f"{escape(status)}</text></g>"
         )

@@ -13,6 +13,7 @@ from tests.projects.factories_workplan import (
     SVG_DOCUMENT,
     WINDOWS_PROGRAM,
     DocumentFactory,
+    NewsPostFactory,
     add_version,
     as_actor_factory,
     docx_bytes,
@@ -429,3 +430,22 @@ def test_delete_removes_rows_and_files_after_commit(
     assert DocumentVersion.objects.count() == 0
     assert stored_files(storage) == []
     assert AuditRecord.objects.get().action == "document.deleted"
+
+
+@pytest.mark.django_db
+def test_partials_on_the_work_plan_page(as_actor, project, internal_document, public_document):
+    # given news for the consortium only
+    NewsPostFactory(project=project, title="Internal news", is_public=False)
+    download = url("document_download", project, pk=internal_document.pk)
+    page = url("overview", project)
+    # the consortium sees the internal document and news, with the upload link for the team
+    lead = as_actor("lead").get(page).content.decode()
+    assert f'href="{download}"' in lead
+    assert "Internal news" in lead
+    assert f'href="{url("document_new", project)}"' in lead
+    # outsiders see neither, and no upload link
+    outsider = as_actor("other_partner").get(page).content.decode()
+    assert f'href="{download}"' not in outsider
+    assert "Internal news" not in outsider
+    assert f'href="{url("document_new", project)}"' not in outsider
+    assert "Public flyer" in outsider

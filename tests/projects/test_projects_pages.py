@@ -467,9 +467,9 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, count
     client.force_login(lead)
     url = reverse("projects:detail", kwargs={"slug": projects[0].slug})
     # session + user, the user's memberships, consortium projects and team roles, the project,
-    # competences, consortium, team, admin organisations, open requests; then the work plan's
+    # competences, consortium, team, open requests; then the work plan's
     # four (work packages, milestones, news, documents)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["participations"]) == 5

@@ -43,9 +43,7 @@ urlpatterns = [
     path("projects/<slug:slug>/news/<int:pk>/delete/", views.news_remove, name="news_delete"),
     path("projects/<slug:slug>/documents/", views.document_index, name="document_list"),
     path("projects/<slug:slug>/documents/new/", views.document_new, name="document_new"),
-    path(
-        "projects/<slug:slug>/documents/<int:pk>/", views.document_detail, name="document_detail"
-    ),
+    path("projects/<slug:slug>/documents/<int:pk>/", views.document_detail, name="document_detail"),
     path(
         "projects/<slug:slug>/documents/<int:pk>/edit/",
         views.document_edit,

@@ -139,9 +139,7 @@ def work_package_edit(request, slug, pk):
         request,
         project=project,
         form=form,
-        save=lambda **data: work_package_update(
-            actor=request.user, work_package=package, **data
-        ),
+        save=lambda **data: work_package_update(actor=request.user, work_package=package, **data),
         success_url=_workplan_url(project),
         success_message=_("The work package has been saved."),
         title=_("Edit %(name)s") % {"name": package},

@@ -19,29 +19,33 @@ def is_staff(user) -> bool:
     return bool(is_partner(user) and user.is_staff)
 
 
-def admin_organisation_ids(user) -> set[int]:
-    """Ids of the organisations this user administers (cached on the user object)."""
+def membership_roles(user) -> dict[int, str]:
+    """{organisation_id: role} of the user's memberships: one query, cached on the user."""
     if not is_partner(user):
-        return set()
-    cached = getattr(user, "_admin_organisation_ids", None)
+        return {}
+    cached = getattr(user, "_membership_roles", None)
     if cached is None:
-        cached = set(
-            Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        user._admin_organisation_ids = cached
+        cached = dict(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+        user._membership_roles = cached
     return cached
+
+
+def admin_organisation_ids(user) -> set[int]:
+    """Ids of the organisations this user administers."""
+    return {
+        org_id for org_id, role in membership_roles(user).items() if role == Membership.Role.ADMIN
+    }
 
 
 def member_organisation_ids(user) -> set[int]:
-    if not is_partner(user):
-        return set()
-    cached = getattr(user, "_member_organisation_ids", None)
-    if cached is None:
-        cached = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-        user._member_organisation_ids = cached
-    return cached
+    return set(membership_roles(user))
+
+
+def forget_memberships(user) -> None:
+    """Drops the cached memberships after a service changed them."""
+    for name in ("_membership_roles", "_admin_organisation_ids", "_member_organisation_ids"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def visible_organisations_q(user) -> Q:

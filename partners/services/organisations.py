@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from partners.images import ProcessedLogo
 from partners.models import Competence, Membership, Organisation, Sector
-from partners.permissions import can_edit_organisation, can_moderate_organisations, is_partner
+from partners.permissions import (
+    can_edit_organisation,
+    can_moderate_organisations,
+    forget_memberships,
+    is_partner,
+)
 from partners.selectors.organisations import organisation_similar_list
 from spinportal.audit import audit
 
@@ -183,10 +188,7 @@ def organisation_register(
     organisation.sectors.set(sectors)
     organisation.competences.set(competences)
     Membership.objects.create(user=actor, organisation=organisation, role=Membership.Role.ADMIN)
-    if hasattr(actor, "_admin_organisation_ids"):
-        del actor._admin_organisation_ids
-    if hasattr(actor, "_member_organisation_ids"):
-        del actor._member_organisation_ids
+    forget_memberships(actor)
     audit(actor=actor, action="organisation.registered", target=organisation)
     _notify_staff_of_registration(organisation, actor)
     return organisation

@@ -18,6 +18,7 @@ from partners.forms_organisations import (
 from partners.permissions import (
     can_edit_organisation,
     can_moderate_organisations,
+    can_request_to_join,
     can_view_contact,
     can_view_people,
 )
@@ -85,6 +86,7 @@ def detail(request, slug):
     context = {
         "organisation": organisation,
         "can_edit": can_edit_organisation(request.user, organisation),
+        "can_request_to_join": can_request_to_join(request.user, organisation),
         "can_view_people": can_view_people(request.user),
         "people": people,
         "units": organisation_unit_list(visible_to=request.user, organisation=organisation),

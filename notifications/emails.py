@@ -1,5 +1,8 @@
 """Rendering of notification and digest e-mails (HTML and text, in the recipient's language)."""
 
+import hashlib
+import re
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -28,9 +31,18 @@ def absolute(url: str) -> str:
     return settings.SITE_URL + url
 
 
+def message_id(key: str) -> str:
+    """A stable Message-ID per delivery (a resent delivery keeps it, so receivers can drop
+    duplicates): a readable part plus a hash, since keys may contain "@" and other characters
+    that a Message-ID's left part must not."""
+    readable = re.sub(r"[^A-Za-z0-9.-]+", ".", key)[:60].strip(".")
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"<{readable}.{digest}@spin-portal>"
+
+
 def _message(*, to: str, subject: str, text: str, html: str, key: str, unsubscribe: str | None):
     headers = {
-        "Message-ID": f"<{key.replace(':', '.')}@spin-portal>",
+        "Message-ID": message_id(key),
         "Auto-Submitted": "auto-generated",
     }
     if unsubscribe:

@@ -127,6 +127,15 @@ def email_to_address(
     relay.after_commit(keys=[key])
 
 
+def email_to_address_cancel(*, event_type: str, event_key: str) -> int:
+    """Skips address e-mails of `event_type` whose event key starts with `event_key` and that
+    have not gone out yet (e.g. the mail with an invitation link that was revoked)."""
+    return Delivery.objects.filter(
+        key__startswith=f"email:{event_type}:{event_key}",
+        status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY],
+    ).update(status=Delivery.Status.SKIPPED, last_error="cancelled", next_attempt_at=None)
+
+
 def verified_address(user: User) -> str | None:
     """The user's primary e-mail address if it is verified; mail goes nowhere else."""
     address = (

@@ -2,8 +2,8 @@
 
 Every service takes the acting user first, checks the right to act (pages and the API call the
 same predicates beforehand, this is the last line), writes in one transaction, leaves an audit
-row and sends its e-mail after commit. Each e-mail is one small `*_email_*` function, so a
-later notification outbox can replace them one by one.
+row and records its e-mail in the notification outbox (`notifications.services`) within the same
+transaction; the outbox sends it after commit.
 """
 
 import datetime as dt
@@ -13,14 +13,14 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from notifications.services import email_to_address, email_to_address_cancel, notify
 from partners import permissions
 from partners.models import Invitation, JoinRequest, Membership, Organisation
 from spinportal.audit import audit
@@ -152,7 +152,7 @@ def invitation_create(
             {"email": _("This address already has an open invitation. Resend it instead.")}
         ) from error
     audit(actor=actor, action="invitation.create", target=invitation, email=email, role=role)
-    transaction.on_commit(lambda: invitation_email_send(invitation_id=invitation.pk))
+    _invitation_email(invitation)
     return invitation
 
 
@@ -166,7 +166,7 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     audit(actor=actor, action="invitation.resend", target=invitation)
-    transaction.on_commit(lambda: invitation_email_send(invitation_id=invitation.pk))
+    _invitation_email(invitation)
     return invitation
 
 
@@ -179,6 +179,8 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     invitation.status = Invitation.Status.REVOKED
     invitation.save(update_fields=["status"])
     audit(actor=actor, action="invitation.revoke", target=invitation)
+    # a link that no longer works must not go out if its mail is still waiting in the outbox
+    email_to_address_cancel(event_type="invitation.received", event_key=f"{invitation.pk}:")
     return invitation
 
 
@@ -256,7 +258,7 @@ def join_request_create(
     except IntegrityError as error:
         raise ValidationError(already_open) from error
     audit(actor=user, action="join_request.create", target=join_request)
-    transaction.on_commit(lambda: join_request_email_notify_admins(join_request_id=join_request.pk))
+    _join_request_notify_admins(join_request)
     return join_request
 
 
@@ -297,7 +299,7 @@ def join_request_approve(*, actor: User, join_request: JoinRequest) -> Membershi
             via="join_request",
             join_request=join_request.pk,
         )
-    transaction.on_commit(lambda: join_request_email_answer(join_request_id=join_request.pk))
+    _join_request_notify_answer(actor=actor, join_request=join_request)
     return membership
 
 
@@ -307,7 +309,7 @@ def join_request_decline(*, actor: User, join_request: JoinRequest) -> JoinReque
         actor=actor, join_request=join_request, status=JoinRequest.Status.DECLINED
     )
     audit(actor=actor, action="join_request.decline", target=join_request)
-    transaction.on_commit(lambda: join_request_email_answer(join_request_id=join_request.pk))
+    _join_request_notify_answer(actor=actor, join_request=join_request)
     return join_request
 
 
@@ -448,87 +450,73 @@ def profile_update(*, user: User, data: dict, photo=None, remove_photo: bool = F
     return user
 
 
-# --- E-mails (one function per event; sent after commit) -------------------------------------
-
-
-def _send(*, template: str, context: dict, to: list[str], language: str) -> None:
-    with translation.override(language):
-        context = {"SITE_URL": settings.SITE_URL, **context}
-        subject = render_to_string(f"partners/email/{template}_subject.txt", context)
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-        text = render_to_string(f"partners/email/{template}.txt", context)
-        html = render_to_string(f"partners/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    message.send()
+# --- Notifications (written to the outbox in the service's transaction) ----------------------
 
 
 def _language_for_address(email: str) -> str:
     user = User.objects.filter(email__iexact=email).only("language").first()
-    return user.language if user else settings.LANGUAGE_CODE
+    return user.language if user and user.language else settings.LANGUAGE_CODE
 
 
-def invitation_email_send(*, invitation_id: int) -> None:
-    invitation = (
-        Invitation.objects.select_related("organisation", "invited_by")
-        .filter(pk=invitation_id, status=Invitation.Status.OPEN)
-        .first()
-    )
-    if invitation is None:  # revoked before the mail went out
-        return
-    _send(
-        template="invitation",
+def _invitation_email(invitation: Invitation) -> None:
+    """The invitation mail, to an address that may have no account yet (mandatory event).
+
+    The event key carries the send time: a resent invitation is a new mail with the new link,
+    and the mail with the superseded link is cancelled if it has not gone out yet.
+    """
+    language = _language_for_address(invitation.email)
+    email_to_address_cancel(event_type="invitation.received", event_key=f"{invitation.pk}:")
+    with translation.override(language):
+        expires_at = date_format(
+            timezone.localtime(invitation_expires_at(invitation)), "DATETIME_FORMAT"
+        )
+    inviter = invitation.invited_by
+    email_to_address(
+        event_type="invitation.received",
+        email=invitation.email,
+        event_key=f"{invitation.pk}:{invitation.sent_at:%Y%m%dT%H%M%S%f}",
+        language=language,
+        url=invitation_url(invitation),
         context={
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "inviter": invitation.invited_by,
-            "url": invitation_url(invitation),
-            "expires_at": invitation_expires_at(invitation),
+            "organisation": invitation.organisation.name,
+            "inviter": inviter.display_name if inviter else "",
             "valid_days": Invitation.VALID_DAYS,
+            "expires_at": expires_at,
         },
-        to=[invitation.email],
-        language=_language_for_address(invitation.email),
     )
 
 
-def join_request_email_notify_admins(*, join_request_id: int) -> None:
-    join_request = JoinRequest.objects.select_related("organisation", "user").get(
-        pk=join_request_id
-    )
+def _join_request_notify_admins(join_request: JoinRequest) -> None:
+    organisation = join_request.organisation
     admins = User.objects.filter(
-        memberships__organisation=join_request.organisation,
+        memberships__organisation=organisation,
         memberships__role=Membership.Role.ADMIN,
         is_active=True,
     ).order_by("pk")
-    path = reverse("people:members", kwargs={"slug": join_request.organisation.slug})
-    for admin in admins:
-        _send(
-            template="join_request_received",
-            context={
-                "join_request": join_request,
-                "organisation": join_request.organisation,
-                "requester": join_request.user,
-                "recipient": admin,
-                "url": f"{settings.SITE_URL}{path}",
-            },
-            to=[admin.email],
-            language=admin.language,
-        )
-
-
-def join_request_email_answer(*, join_request_id: int) -> None:
-    join_request = JoinRequest.objects.select_related("organisation", "user").get(
-        pk=join_request_id
-    )
-    _send(
-        template="join_request_answered",
+    notify(
+        event_type="join_request.received",
+        recipients=admins,
+        event_key=str(join_request.pk),
+        actor=join_request.user,
+        url=reverse("people:members", kwargs={"slug": organisation.slug}),
         context={
-            "join_request": join_request,
-            "organisation": join_request.organisation,
-            "requester": join_request.user,
-            "is_approved": join_request.status == JoinRequest.Status.APPROVED,
-            "url": f"{settings.SITE_URL}{reverse('people:my_organisations')}",
+            "person": join_request.user.display_name,
+            "email": join_request.user.email,
+            "organisation": organisation.display_name,
+            "message": join_request.message,
         },
-        to=[join_request.user.email],
-        language=join_request.user.language,
+    )
+
+
+def _join_request_notify_answer(*, actor: User, join_request: JoinRequest) -> None:
+    notify(
+        event_type="join_request.answered",
+        recipients=[join_request.user],
+        event_key=str(join_request.pk),
+        actor=actor,
+        url=reverse("people:my_organisations"),
+        context={
+            "organisation": join_request.organisation.display_name,
+            "approved": join_request.status == JoinRequest.Status.APPROVED,
+        },
     )

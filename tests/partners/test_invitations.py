@@ -3,12 +3,16 @@ import re
 
 import pytest
 from django.core import signing
+from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
+from notifications.models import Delivery
+from notifications.tasks import sweep_pending_deliveries
 from partners.models import Invitation, Membership
 from partners.services import memberships
-from partners.services.memberships import invitation_token
+from partners.services.memberships import invitation_token, invitation_url
 from spinportal.models import AuditRecord
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 from tests.partners.factories_people import InvitationFactory
@@ -60,7 +64,25 @@ def test_invite_accept_while_logged_in(
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["new.colleague@example.org"]
-    assert mail.subject == f"[SPIN] Invitation to join {organisation.name} on the SPIN Portal"
+    # English: the invitee's language (German strings are asserted by msgid until translated)
+    assert mail.subject == f"You are invited to join {organisation.name}"
+    link = f"http://testserver{link_in(mail)}"
+    with translation.override("en"):
+        expires = date_format(
+            timezone.localtime(invitation.sent_at + dt.timedelta(days=7)), "DATETIME_FORMAT"
+        )
+    assert mail.body == (
+        f"{org_admin.display_name} invites you to join {organisation.name} in the SPIN Portal, "
+        "the portal of the Ruhr region's innovation cluster.\n\n"
+        f"The invitation link below can be used once and is valid for 7 days, until {expires}. "
+        "If you have no account yet, sign up with this e-mail address first.\n\n"
+        "If you did not expect this invitation, you can ignore this e-mail.\n\n"
+        f"Open in the portal: {link}\n\n"
+        "--\n"
+        "SPIN Portal · http://testserver\n"
+        "Notification settings: http://testserver/notifications/preferences/\n\n"
+    )
+    assert "List-Unsubscribe" not in mail.extra_headers  # a mandatory mail
     html, mimetype = mail.alternatives[0]
     assert mimetype == "text/html"
     path = link_in(mail)
@@ -91,19 +113,10 @@ def test_invitation_link_uses_site_url_and_recipient_language(
     mailoutbox,
     django_capture_on_commit_callbacks,
     settings,
-    monkeypatch,
 ):
     # Given a configured public address and an invitee who prefers English
     settings.SITE_URL = "https://portal.example"
     UserFactory(email="english@example.org", language="en")
-    languages = []
-    original = memberships._send
-
-    def spy(**kwargs):
-        languages.append(kwargs["language"])
-        original(**kwargs)
-
-    monkeypatch.setattr(memberships, "_send", spy)
     client.force_login(org_admin)
 
     # When the admin invites the English speaker and an unknown address
@@ -117,7 +130,8 @@ def test_invitation_link_uses_site_url_and_recipient_language(
     # Then the links point at SITE_URL and the unknown address gets German, the default
     assert len(mailoutbox) == 2
     assert all("https://portal.example/invitations/" in mail.body for mail in mailoutbox)
-    assert languages == ["en", "de"]
+    languages = Delivery.objects.order_by("to_email").values_list("to_email", "language")
+    assert list(languages) == [("english@example.org", "en"), ("unknown@example.org", "de")]
 
 
 def test_anonymous_logs_in_and_comes_back_through_next(client, organisation, org_admin):
@@ -438,3 +452,78 @@ def test_new_person_signs_up_confirms_and_comes_back(client, organisation, mailo
     assert client.post(path).status_code == 302
     membership = Membership.objects.get(organisation=organisation)
     assert membership.user.email == "fresh@example.org"
+
+
+def test_invitation_mail_is_written_in_the_services_transaction(organisation, org_admin):
+    # Given the outbox has no mail yet (the commit callbacks never run here)
+    # When an invitation is created and then resent, both inside their service transactions
+    invitation = memberships.invitation_create(
+        actor=org_admin, organisation=organisation, email="outbox@example.org"
+    )
+    first = Delivery.objects.get()
+    assert (first.to_email, first.event_type, first.status, first.url) == (
+        "outbox@example.org",
+        "invitation.received",
+        "pending",
+        invitation_url(invitation),
+    )
+    assert first.context == {
+        "organisation": organisation.name,
+        "inviter": org_admin.display_name,
+        "valid_days": 7,
+        "expires_at": first.context["expires_at"],
+    }
+    invitation.sent_at = invitation.sent_at - dt.timedelta(days=1)
+    invitation.save(update_fields=["sent_at"])
+    invitation = memberships.invitation_resend(actor=org_admin, invitation=invitation)
+
+    # Then the mail with the superseded link is cancelled and one with the new link waits
+    second = Delivery.objects.exclude(pk=first.pk).get()
+    first.refresh_from_db()
+    assert (first.status, second.status) == ("skipped", "pending")
+
+    def sent_at_in(url):
+        token = url.rsplit("/", 2)[-2]
+        return signing.loads(token, salt=memberships.INVITATION_SALT)["sent_at"]
+
+    assert sent_at_in(first.url) != invitation.sent_at.isoformat()  # the superseded link
+    assert sent_at_in(second.url) == invitation.sent_at.isoformat()
+
+
+def test_revoking_cancels_a_mail_still_in_the_outbox(
+    client, organisation, org_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Given an invitation whose mail has not gone out yet (the broker was unreachable)
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = memberships.invitation_create(
+            actor=org_admin, organisation=organisation, email="late.mail@example.org"
+        )
+    client.force_login(org_admin)
+
+    # When the admin revokes it and the sweep runs later
+    client.post(
+        reverse("people:invitation_revoke", kwargs={"slug": organisation.slug, "pk": invitation.pk})
+    )
+    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert sweep_pending_deliveries() == 0
+
+    # Then no mail with a dead link goes out
+    assert mailoutbox == []
+    assert Delivery.objects.get().status == "skipped"
+
+
+def test_a_failing_service_leaves_no_mail_behind(organisation, org_admin):
+    # When the transaction around an invitation rolls back
+    def invite_then_fail():
+        with transaction.atomic():
+            memberships.invitation_create(
+                actor=org_admin, organisation=organisation, email="rollback@example.org"
+            )
+            raise RuntimeError("later step failed")
+
+    with pytest.raises(RuntimeError, match="later step failed"):
+        invite_then_fail()
+
+    # Then neither the invitation nor its mail exist
+    assert Invitation.objects.count() == 0
+    assert Delivery.objects.count() == 0

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from notifications.models import Notification
 from partners.models import JoinRequest, Membership
 from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -54,10 +55,26 @@ def test_request_notifies_admins(
     )
     english = next(mail for mail in mailoutbox if mail.to == [second_admin.email])
     assert english.subject == (
-        f"[SPIN] {other_partner.display_name} asks to join {organisation.display_name}"
+        f"{other_partner.display_name} asks to join {organisation.display_name}"
     )
-    assert "I run the H2 lab." in english.body
-    assert f"/organisations/{organisation.slug}/members/" in english.body
+    body = english.body.split("--\n")[0]
+    assert body == (
+        f"{other_partner.display_name} ({other_partner.email}) would like to join "
+        f"{organisation.display_name} in the SPIN Portal. As an administrator of the "
+        "organisation you can approve or decline the request on the members page.\n\n"
+        "Their message:\n"
+        "I run the H2 lab.\n\n"
+        f"Open in the portal: http://127.0.0.1:8000/organisations/{organisation.slug}/members/\n\n"
+    )
+    # and each admin finds it in the notification centre, linking to the members page
+    assert sorted(
+        Notification.objects.filter(event_type="join_request.received").values_list(
+            "recipient_id", "url"
+        )
+    ) == sorted(
+        (admin.pk, f"/organisations/{organisation.slug}/members/")
+        for admin in (org_admin, second_admin)
+    )
     assert (
         AuditRecord.objects.filter(action="join_request.create", actor=other_partner).count() == 1
     )
@@ -123,6 +140,13 @@ def test_approve(
     join_request.refresh_from_db()
     assert (join_request.status, join_request.decided_by) == ("approved", org_admin)
     assert [mail.to for mail in mailoutbox] == [[other_partner.email]]
+    # German by default; asserted by msgid until the German catalogue has these strings
+    assert mailoutbox[0].subject == f"You are now a member of {organisation.display_name}"
+    assert mailoutbox[0].body.split("--\n")[0] == (
+        f"The administrators of {organisation.display_name} approved your request. "
+        "You are now a member.\n\n"
+        "Open in the portal: http://127.0.0.1:8000/people/me/organisations/\n\n"
+    )
     actions = set(AuditRecord.objects.filter(actor=org_admin).values_list("action", flat=True))
     assert actions == {"join_request.approve", "membership.create"}
 
@@ -139,7 +163,14 @@ def test_decline(
     assert join_request.status == "declined"
     assert Membership.objects.filter(user=other_partner, organisation=organisation).count() == 0
     assert len(mailoutbox) == 1
-    assert "declined" in mailoutbox[0].body
+    assert mailoutbox[0].subject == (
+        f"Your request to join {organisation.display_name} was declined"
+    )
+    assert mailoutbox[0].body.split("--\n")[0] == (
+        f"The administrators of {organisation.display_name} declined your request to join. "
+        "If you think this is a mistake, contact the organisation directly.\n\n"
+        "Open in the portal: http://127.0.0.1:8000/people/me/organisations/\n\n"
+    )
     assert AuditRecord.objects.filter(action="join_request.decline", actor=org_admin).count() == 1
 
 

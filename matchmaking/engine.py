@@ -581,11 +581,18 @@ def explanation_sentence(explanation: dict, language: str) -> str:
             names = ", ".join(c[language] for c in explanation["shared"])
             parts.append(gettext("shared: %(names)s") % {"names": names})
         if explanation.get("complementary"):
-            pairs = ", ".join(
-                f"{kinds.get(c['from'], c['from'])} ↔ {kinds.get(c['to'], c['to'])}"
-                for c in explanation["complementary"]
-            )
-            parts.append(gettext("complementary: %(pairs)s") % {"pairs": pairs})
+            pairs = []
+            for rule in explanation["complementary"]:
+                if rule["key"] == "supplier_user":
+                    pair = gettext("energy supplier ↔ energy-intensive user")
+                elif rule["key"] == "small_large":
+                    pair = gettext("small ↔ large company")
+                else:
+                    source_kind = kinds.get(rule["from"], rule["from"])
+                    pair = f"{source_kind} ↔ {kinds.get(rule['to'], rule['to'])}"
+                if pair not in pairs:
+                    pairs.append(pair)
+            parts.append(gettext("complementary: %(pairs)s") % {"pairs": ", ".join(pairs)})
         if explanation.get("related"):
             names = ", ".join(c[language] for c in explanation["related"])
             parts.append(gettext("also relevant: %(names)s") % {"names": names})

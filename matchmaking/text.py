@@ -39,9 +39,25 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _STEMMERS = {"de": "german", "en": "english"}
 
 
+class _CachedStemmer:
+    """Snowball is pure Python; a text corpus repeats its words, so remember the stems."""
+
+    def __init__(self, language: str):
+        self._stemmer = snowballstemmer.stemmer(_STEMMERS.get(language, "german"))
+        self._cache: dict[str, str] = {}
+
+    def stemWord(self, word: str) -> str:
+        stem = self._cache.get(word)
+        if stem is None:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            stem = self._cache[word] = self._stemmer.stemWord(word)
+        return stem
+
+
 @lru_cache(maxsize=2)
-def _stemmer(language: str):
-    return snowballstemmer.stemmer(_STEMMERS.get(language, "german"))
+def _stemmer(language: str) -> _CachedStemmer:
+    return _CachedStemmer(language)
 
 
 def words(text: str) -> list[str]:

@@ -27,6 +27,7 @@ from partners.permissions import is_staff, member_organisation_ids
 
 ORGANISATION_FIELDS = (
     "organisation__id",
+    "organisation__public_id",
     "organisation__name",
     "organisation__short_name",
     "organisation__slug",

@@ -1,0 +1,263 @@
+"""/api/v1/opportunities/ and /api/v1/opportunities/{id}/matches/: permission matrix, bad
+input, hidden = missing, filters, query counts."""
+
+import pytest
+
+from matchmaking.models import Opportunity
+from spinportal.models import AuditRecord
+from tests.factories import CompetenceFactory, OrganisationFactory
+from tests.matchmaking.factories import MatchFactory, MatchFeedbackFactory, OpportunityFactory
+from tests.matchmaking.factories_pages import ACTORS, days_from_today, opportunity_of, owner_of
+
+LIST = "/api/v1/opportunities/"
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def owner(organisation):
+    return owner_of(organisation)
+
+
+@pytest.fixture
+def opportunity(owner, organisation):
+    return opportunity_of(owner, organisation, title="Abwärme nutzen")
+
+
+@pytest.fixture
+def users(other_partner, org_member, owner, staff):
+    return {
+        "anonymous": None,
+        "other_partner": other_partner,
+        "member": org_member,
+        "owner": owner,
+        "staff": staff,
+    }
+
+
+def statuses(api_client, users, method, url, data=None, actors=ACTORS):
+    result = []
+    for actor in actors:
+        api_client.force_authenticate(users[actor])
+        response = getattr(api_client, method)(url, data or {}, format="json")
+        result.append(response.status_code)
+    return result
+
+
+def fresh(user):
+    """The user without the permission caches of earlier requests (as in a real request)."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def item(opportunity):
+    return f"{LIST}{opportunity.public_id}/"
+
+
+def payload(organisation, **overrides):
+    data = {
+        "organisation": organisation.slug,
+        "kind": "offer",
+        "title": "Prüfstand für Brennstoffzellen",
+        "description": "Wir bieten Messzeit auf unserem Prüfstand.",
+        "language": "de",
+        "valid_until": days_from_today(90).isoformat(),
+        "status": "published",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_read_matrix(api_client, users, opportunity):
+    assert statuses(api_client, users, "get", LIST) == [401, 200, 200, 200, 200]
+    assert statuses(api_client, users, "get", item(opportunity)) == [401, 200, 200, 200, 200]
+
+
+@pytest.mark.django_db
+def test_draft_is_404_for_others_as_if_missing(api_client, users, opportunity):
+    Opportunity.objects.filter(pk=opportunity.pk).update(status="draft")
+    assert statuses(api_client, users, "get", item(opportunity)) == [401, 404, 200, 200, 200]
+    api_client.force_authenticate(users["other_partner"])
+    hidden = api_client.get(item(opportunity)).json()
+    missing = api_client.get(f"{LIST}00000000-0000-0000-0000-000000000000/").json()
+    assert hidden == missing == {"status": 404, "code": "not_found", "detail": "Not found."}
+
+
+@pytest.mark.django_db
+def test_patch_matrix_and_no_change_on_denial(api_client, users, opportunity):
+    data = {"title": "Gekapert"}
+    assert statuses(api_client, users, "patch", item(opportunity), data, ACTORS[:3]) == [
+        401,
+        403,
+        403,
+    ]
+    opportunity.refresh_from_db()
+    assert opportunity.title == "Abwärme nutzen"
+    assert AuditRecord.objects.count() == 0
+    assert statuses(api_client, users, "patch", item(opportunity), data, ["owner", "staff"]) == [
+        200,
+        200,
+    ]
+
+
+@pytest.mark.django_db
+def test_delete_matrix(api_client, users, opportunity):
+    assert statuses(api_client, users, "delete", item(opportunity), actors=ACTORS[:3]) == [
+        401,
+        403,
+        403,
+    ]
+    assert Opportunity.objects.count() == 1
+    api_client.force_authenticate(users["owner"])
+    assert api_client.delete(item(opportunity)).status_code == 204
+    assert Opportunity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_create_matrix(api_client, users, organisation):
+    data = payload(organisation)
+    # anonymous 401, another organisation's partner and staff (no member) 403, members 201
+    assert statuses(api_client, users, "post", LIST, data) == [401, 403, 201, 201, 403]
+    assert Opportunity.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_create_returns_the_opportunity(api_client, owner, organisation):
+    competence = CompetenceFactory(slug="brennstoffzelle")
+    api_client.force_authenticate(owner)
+    response = api_client.post(
+        LIST,
+        payload(organisation, competences=["brennstoffzelle"], partner_kinds=["science"]),
+        format="json",
+    )
+    body = response.json()
+    assert response.status_code == 201
+    assert body["status"] == "published"
+    assert body["competences"] == [competence.slug]
+    assert body["partner_kinds"] == ["science"]
+    assert body["organisation"]["slug"] == organisation.slug
+    assert body["is_owner"] is True
+    assert Opportunity.objects.get().published_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"title": ""}, "title", "This field may not be blank."),
+        ({"title": "   "}, "title", "This field may not be blank."),
+        ({"title": "x" * 201}, "title", "Ensure this field has no more than 200 characters."),
+        ({"description": "x" * 10001}, "description", "no more than 10000 characters"),
+        ({"valid_until": "2001-01-01"}, "valid_until", "must not lie in the past"),
+        ({"competences": ["unbekannt"]}, "competences", "Object with slug=unbekannt does not"),
+        ({"partner_kinds": ["pirates"]}, "partner_kinds.0", "is not a valid choice"),
+        ({"kind": "gift"}, "kind", "is not a valid choice"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_saved(
+    api_client, owner, organisation, overrides, field, message
+):
+    api_client.force_authenticate(owner)
+    response = api_client.post(LIST, payload(organisation, **overrides), format="json")
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "invalid"
+    assert message in " ".join(body["errors"][field])
+    assert Opportunity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_create_for_a_foreign_organisation_is_403(api_client, owner):
+    api_client.force_authenticate(owner)
+    response = api_client.post(LIST, payload(OrganisationFactory()), format="json")
+    assert response.status_code == 403
+    assert Opportunity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_filters(api_client, owner, organisation):
+    competence = CompetenceFactory(slug="waerme")
+    opportunity_of(owner, organisation, title="A", competences=[competence])
+    opportunity_of(owner, organisation, title="B", kind="request")
+    opportunity_of(owner, organisation, title="C", status="closed")
+    api_client.force_authenticate(owner)
+
+    def titles(**params):
+        return sorted(o["title"] for o in api_client.get(LIST, params).json()["results"])
+
+    assert titles() == ["A", "B", "C"]
+    assert titles(kind="request") == ["B"]
+    assert titles(competence="waerme") == ["A"]
+    assert titles(status="closed") == ["C"]
+
+
+@pytest.mark.django_db
+def test_list_query_count(api_client, other_partner, django_assert_num_queries):
+    competences = CompetenceFactory.create_batch(2)
+    OpportunityFactory.create_batch(5, competences=competences)
+    # memberships (with roles), count, rows (organisation joined), competences
+    api_client.force_authenticate(fresh(other_partner))
+    with django_assert_num_queries(4):
+        response = api_client.get(LIST)
+    assert response.json()["count"] == 5
+    OpportunityFactory.create_batch(5, competences=competences)
+    api_client.force_authenticate(fresh(other_partner))
+    with django_assert_num_queries(4):
+        response = api_client.get(LIST)
+    assert response.json()["count"] == 10
+
+
+# --- Matches ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_matches_matrix(api_client, users, opportunity):
+    MatchFactory(opportunity=opportunity)
+    url = f"{item(opportunity)}matches/"
+    assert statuses(api_client, users, "get", url) == [401, 403, 403, 200, 200]
+
+
+@pytest.mark.django_db
+def test_matches_are_ranked_with_explanation_and_outcome(api_client, owner, opportunity):
+    second = MatchFactory(opportunity=opportunity, score=60, rank=2)
+    first = MatchFactory(
+        opportunity=opportunity, score=91, rank=1, explanation={"version": 1, "shared": ["x"]}
+    )
+    dismissed = MatchFactory(opportunity=opportunity, score=95, rank=3)
+    MatchFeedbackFactory(
+        opportunity=opportunity, organisation=dismissed.target_organisation, is_dismissed=True
+    )
+    MatchFeedbackFactory(
+        opportunity=opportunity, organisation=second.target_organisation, outcome="meeting"
+    )
+    api_client.force_authenticate(owner)
+    body = api_client.get(f"{item(opportunity)}matches/").json()
+    assert [(m["rank"], m["score"], m["outcome"]) for m in body] == [
+        (1, 91, "suggested"),
+        (2, 60, "meeting"),
+    ]
+    assert body[0]["explanation"] == {"version": 1, "shared": ["x"]}
+    assert body[0]["organisation"]["slug"] == first.target_organisation.slug
+
+
+@pytest.mark.django_db
+def test_matches_of_hidden_opportunity_are_404(api_client, other_partner, opportunity):
+    Opportunity.objects.filter(pk=opportunity.pk).update(status="draft")
+    api_client.force_authenticate(other_partner)
+    assert api_client.get(f"{item(opportunity)}matches/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_matches_query_count(api_client, owner, opportunity, django_assert_num_queries):
+    MatchFactory.create_batch(5, opportunity=opportunity)
+    # memberships (with roles), opportunity, competences, matches (joined, feedback annotated)
+    api_client.force_authenticate(fresh(owner))
+    with django_assert_num_queries(4):
+        assert len(api_client.get(f"{item(opportunity)}matches/").json()) == 5
+    MatchFactory.create_batch(5, opportunity=opportunity)
+    api_client.force_authenticate(fresh(owner))
+    with django_assert_num_queries(4):
+        assert len(api_client.get(f"{item(opportunity)}matches/").json()) == 10

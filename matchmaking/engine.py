@@ -38,6 +38,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from django.db import transaction
@@ -288,6 +289,16 @@ class Block:
         self.expanded = index.concept_matrix([index.expand(p.concepts) for p in profiles]).T.tocsr()
         self.sizes = np.asarray(concepts.sum(axis=1)).ravel()
         self.texts = index.text_matrix([p.tokens for p in profiles]).T.tocsr()  # term → rows
+        self._responsiveness: tuple[dict, np.ndarray] | None = None
+
+    def responsiveness(self, factors: dict[int, float]) -> np.ndarray:
+        """Per row, the responsiveness factor of its organisation (cached per factor map)."""
+        if self._responsiveness is None or self._responsiveness[0] is not factors:
+            values = np.ones(len(self.profiles))
+            for organisation_id, factor in factors.items():
+                values[self.organisation_ids == organisation_id] = factor
+            self._responsiveness = (factors, values)
+        return self._responsiveness[1]
 
 
 def _bits(kinds: Iterable[str]) -> int:
@@ -500,9 +511,7 @@ def score_block(
         1.0,
         scoring.PARTNER_KIND_MISMATCH,
     )
-    responsiveness = np.array(
-        [index.responsiveness.get(int(o), 1.0) for o in block.organisation_ids]
-    )[None, :]
+    responsiveness = block.responsiveness(index.responsiveness)[None, :]
     raw = scoring.raw_score(forward, backward, text, complement, kind_factor, responsiveness)
 
     allowed = np.broadcast_to(block.alive[None, :], raw.shape).copy()
@@ -556,8 +565,8 @@ def explanation_for(
         for name, _weight in scoring.COMPLEMENT_RULES
         if rules[name]
     ]
-    stems = scoring.shared_terms(index.tfidf(source.tokens), index.tfidf(target.tokens), 3)
-    surface = tokenize_with_surface(source.text, source.language)
+    source_vector, surface = _source_text(index, source)
+    stems = scoring.shared_terms(source_vector, index.tfidf(target.tokens), 3)
     explanation = scoring.build_explanation(
         score=score,
         shared=[index.taxonomy.label(c) for c in shared],
@@ -572,38 +581,64 @@ def explanation_for(
     return explanation
 
 
+_source_cache: dict[int, tuple] = {}
+
+
+def _source_text(index: MatchingIndex, source: Profile) -> tuple[dict, dict]:
+    """The source's TF-IDF vector and stem → word map, kept while its matches are built."""
+    cached = _source_cache.get(id(source))
+    if cached is None or cached[0] is not source:
+        if len(_source_cache) > 512:
+            _source_cache.clear()
+        vector = index.tfidf(source.tokens)
+        cached = (source, vector, tokenize_with_surface(source.text, source.language))
+        _source_cache[id(source)] = cached
+    return cached[1], cached[2]
+
+
+@lru_cache(maxsize=8)
+def _labels(language: str) -> dict[str, str]:
+    """Translated sentence parts and organisation kinds (translations do not change at run
+    time, so once per process and language)."""
+    with translation.override(language):
+        labels = {f"kind:{value}": str(label) for value, label in Organisation.Kind.choices}
+        labels.update(
+            shared=gettext("shared: %(names)s"),
+            complementary=gettext("complementary: %(pairs)s"),
+            related=gettext("also relevant: %(names)s"),
+            terms=gettext("similar wording: %(terms)s"),
+            supplier_user=gettext("energy supplier ↔ energy-intensive user"),
+            small_large=gettext("small ↔ large company"),
+        )
+    return labels
+
+
 def explanation_sentence(explanation: dict, language: str) -> str:
     """The explanation as one sentence in `language` (labels through gettext)."""
-    kinds = dict(Organisation.Kind.choices)
-    with translation.override(language):
-        parts = []
-        if explanation.get("shared"):
-            names = ", ".join(c[language] for c in explanation["shared"])
-            parts.append(gettext("shared: %(names)s") % {"names": names})
-        if explanation.get("complementary"):
-            pairs = []
-            for rule in explanation["complementary"]:
-                if rule["key"] == "supplier_user":
-                    pair = gettext("energy supplier ↔ energy-intensive user")
-                elif rule["key"] == "small_large":
-                    pair = gettext("small ↔ large company")
-                else:
-                    source_kind = kinds.get(rule["from"], rule["from"])
-                    pair = f"{source_kind} ↔ {kinds.get(rule['to'], rule['to'])}"
-                if pair not in pairs:
-                    pairs.append(pair)
-            parts.append(gettext("complementary: %(pairs)s") % {"pairs": ", ".join(pairs)})
-        if explanation.get("related"):
-            names = ", ".join(c[language] for c in explanation["related"])
-            parts.append(gettext("also relevant: %(names)s") % {"names": names})
-        if explanation.get("terms") and not explanation.get("shared"):
-            parts.append(
-                gettext("similar wording: %(terms)s") % {"terms": ", ".join(explanation["terms"])}
+    labels = _labels(language)
+    parts = []
+    if explanation.get("shared"):
+        names = ", ".join(c[language] for c in explanation["shared"])
+        parts.append(labels["shared"] % {"names": names})
+    if explanation.get("complementary"):
+        pairs: list[str] = []
+        for rule in explanation["complementary"]:
+            pair = labels.get(rule["key"]) or (
+                f"{labels.get('kind:' + rule['from'], rule['from'])} ↔ "
+                f"{labels.get('kind:' + rule['to'], rule['to'])}"
             )
-        if not parts:
-            return ""
-        text = "; ".join(str(p) for p in parts)
-        return text[0].upper() + text[1:] + "."
+            if pair not in pairs:
+                pairs.append(pair)
+        parts.append(labels["complementary"] % {"pairs": ", ".join(pairs)})
+    if explanation.get("related"):
+        names = ", ".join(c[language] for c in explanation["related"])
+        parts.append(labels["related"] % {"names": names})
+    if explanation.get("terms") and not explanation.get("shared"):
+        parts.append(labels["terms"] % {"terms": ", ".join(explanation["terms"])})
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 # --- computing and storing ----------------------------------------------------------------
@@ -704,8 +739,83 @@ def update_opportunity(opportunity_id: int, *, index: MatchingIndex | None = Non
         return 1 + len(affected)
     store_matches([opportunity_id], compute_matches(index, [source], today))
     affected = _reverse_affected(index, source, today)
-    _recompute(index, affected, today)
+    refill = _merge_into_lists(index, source, affected, today)
+    _recompute(index, refill, today)
     return 1 + len(affected)
+
+
+def _merge_into_lists(
+    index: MatchingIndex, source: Profile, opportunity_ids: list[int], today: int
+) -> list[int]:
+    """Puts `source` at its new place in the counter-opportunity lists of `opportunity_ids`
+    (scored from their side, in one vectorised call) without recomputing those lists.
+    Returns the lists it left while full: they need a full recompute to refill."""
+    profiles = [
+        index.opportunity_profiles[pk] for pk in opportunity_ids if pk in index.opportunity_profiles
+    ]
+    if not profiles:
+        return []
+    excluded = _excluded_organisations([p.key for p in profiles])
+    scores = score_block(
+        index,
+        profiles,
+        Block([source], index),
+        today=today,
+        excluded_organisations=[excluded[p.key] for p in profiles],
+    )
+    stored: dict[int, list[Match]] = {p.key: [] for p in profiles}
+    for match in Match.objects.filter(
+        opportunity_id__in=list(stored), target_opportunity__isnull=False
+    ).order_by("rank"):
+        stored[match.opportunity_id].append(match)
+    refill, merged = [], []
+    for row, profile in enumerate(profiles):
+        current = [m for m in stored[profile.key] if m.target_opportunity_id != source.key]
+        was_listed = len(current) < len(stored[profile.key])
+        raw = float(scores.raw[row, 0])
+        score = scoring.to_score(raw)
+        if score >= scoring.MIN_STORED_SCORE:
+            components = {name: values[row, 0] for name, values in scores.components.items()}
+            current.append(
+                Match(
+                    opportunity_id=profile.key,
+                    target_opportunity_id=source.key,
+                    target_organisation_id=source.organisation_id,
+                    score=score,
+                    explanation=explanation_for(index, profile, source, score, components),
+                    rank=0,
+                )
+            )
+        current.sort(key=lambda m: (-m.score, m.rank or 0))
+        kept = current[:TOP_OPPORTUNITIES]
+        if (
+            was_listed
+            and len(stored[profile.key]) >= TOP_OPPORTUNITIES
+            and (
+                len(kept) < TOP_OPPORTUNITIES
+                or source.key not in {m.target_opportunity_id for m in kept}
+            )
+        ):
+            refill.append(profile.key)
+            continue
+        for rank, match in enumerate(kept, start=1):
+            merged.append(
+                Match(
+                    opportunity_id=profile.key,
+                    target_opportunity_id=match.target_opportunity_id,
+                    target_organisation_id=match.target_organisation_id,
+                    score=match.score,
+                    rank=rank,
+                    explanation=match.explanation,
+                )
+            )
+    with transaction.atomic():
+        Match.objects.filter(
+            opportunity_id__in=[p.key for p in profiles if p.key not in refill],
+            target_opportunity__isnull=False,
+        ).delete()
+        Match.objects.bulk_create(merged, batch_size=2000)
+    return refill
 
 
 def _reverse_affected(index: MatchingIndex, source: Profile, today: int) -> list[int]:

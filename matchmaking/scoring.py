@@ -264,6 +264,8 @@ def raw_score(forward, backward, text, complement, kind_factor=1.0, responsivene
 
 def to_score(raw):
     """0–1 → integer 0–100 (round half up, so the vectorised and the scalar path agree)."""
+    if isinstance(raw, float | int | np.floating):
+        return int(math.floor(min(1.0, max(0.0, float(raw))) * 100.0 + 0.5))
     value = np.floor(np.clip(np.asarray(raw, dtype=float), 0.0, 1.0) * 100.0 + 0.5).astype(int)
     return value if value.ndim else int(value)
 

@@ -22,7 +22,7 @@ from matchmaking.permissions import (
     contact_requests_q,
     visible_opportunities_q,
 )
-from partners.models import Competence
+from partners.models import Competence, Organisation
 from partners.permissions import is_staff, member_organisation_ids
 
 ORGANISATION_FIELDS = (
@@ -316,9 +316,13 @@ def user_forwarding_list(*, user, opportunity: Opportunity) -> QuerySet:
 
 
 def _label(item) -> str:
+    """A readable label for one item of an explanation list, in the current language."""
     if isinstance(item, dict):
-        language = get_language() or "de"
-        for key in (f"name_{language[:2]}", "name", "label", "name_de", "name_en", "slug"):
+        if item.get("from") and item.get("to"):
+            kinds = dict(Organisation.Kind.choices)
+            return f"{kinds.get(item['from'], item['from'])} ↔ {kinds.get(item['to'], item['to'])}"
+        language = (get_language() or "de")[:2]
+        for key in (language, f"name_{language}", "name", "label", "de", "en", "slug", "key"):
             if item.get(key):
                 return str(item[key])
         return ""

@@ -6,6 +6,7 @@ app_name = "matchmaking"
 urlpatterns = [
     path("opportunities/", opportunities.opportunity_list_view, name="opportunity_list"),
     path("opportunities/new/", opportunities.opportunity_create_view, name="opportunity_create"),
+    path("opportunities/for-you/", opportunities.matches_for_you_view, name="matches_for_you"),
     path(
         "opportunities/statistics/",
         opportunities.statistics_view,

@@ -24,6 +24,7 @@ from matchmaking.selectors import (
     explanation_summary,
     forwarding_list,
     match_outcome_statistics,
+    matches_for_user,
     opportunity_get,
     opportunity_list,
     opportunity_match_list,
@@ -64,6 +65,16 @@ def opportunity_list_view(request):
         else "matchmaking/opportunities/list.html"
     )
     return render(request, template, context)
+
+
+@login_required
+def matches_for_you_view(request):
+    """All current suggestions for the user's organisations (the home page shows the top 5)."""
+    return render(
+        request,
+        "matchmaking/matches_for_you.html",
+        {"matches": matches_for_user(user=request.user, limit=50)},
+    )
 
 
 @login_required

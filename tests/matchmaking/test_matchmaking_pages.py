@@ -111,3 +111,38 @@ def test_admin_changelists_load_with_search(client, model):
     url = reverse(f"admin:matchmaking_{model._meta.model_name}_changelist")
     assert client.get(url, {"q": "test"}).status_code == 200
     assert client.get(url).status_code == 200
+
+
+def test_explanation_summary_reads_the_engines_version_1(settings):
+    settings.LANGUAGE_CODE = "en"
+    summary = explanation_summary(
+        {
+            "version": 1,
+            "shared": [{"slug": "battery", "de": "Batteriespeicher", "en": "Battery storage"}],
+            "complementary": [
+                {"key": "science_industry", "from": "large_enterprise", "to": "university"}
+            ],
+            "related": [{"slug": "x", "de": "Isolationsprüfung", "en": "Insulation testing"}],
+            "terms": ["Prüfstand"],
+        }
+    )
+    assert summary == {
+        "shared": ["Battery storage"],
+        "complementary": ["Large enterprise ↔ University"],
+        "related": ["Insulation testing"],
+        "terms": ["Prüfstand"],
+    }
+
+
+@pytest.mark.django_db
+def test_matches_for_you_page(client, user, django_assert_num_queries):
+    url = reverse("matchmaking:matches_for_you")
+    assert client.get(url).status_code == 302
+    partner = MembershipFactory().user
+    MatchFactory.create_batch(3, target_organisation=partner.memberships.get().organisation)
+    client.force_login(partner)
+    # session, user, memberships, active organisations, matches
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["matches"]) == 3

@@ -114,8 +114,8 @@ def main() -> None:
 
     # Rebuild rate on a bounded sample: compute + store in chunks, like rebuild_all.
     started = time.perf_counter()
-    for chunk_start in range(0, len(sample), 256):
-        chunk = [index.opportunity_profiles[k] for k in sample[chunk_start : chunk_start + 256]]
+    for chunk_start in range(0, len(sample), 32):
+        chunk = [index.opportunity_profiles[k] for k in sample[chunk_start : chunk_start + 32]]
         engine.store_matches([s.key for s in chunk], engine.compute_matches(index, chunk, today))
     elapsed = time.perf_counter() - started
     rate = len(sample) / elapsed

@@ -895,9 +895,7 @@ def update_organisation(organisation_id: int) -> int:
     return count + len(rest)
 
 
-def rebuild_all(
-    *, chunk_size: int = 256, progress: Callable[[int, int], None] | None = None
-) -> int:
+def rebuild_all(*, chunk_size: int = 32, progress: Callable[[int, int], None] | None = None) -> int:
     """Rebuilds the index and all stored matches, chunk by chunk. Returns the number of
     opportunities with matches."""
     reset_index()

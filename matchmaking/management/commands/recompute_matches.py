@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Recomputes the matches of every published opportunity."
 
     def add_arguments(self, parser):
-        parser.add_argument("--chunk-size", type=int, default=256)
+        parser.add_argument("--chunk-size", type=int, default=32)
         parser.add_argument("--quiet", action="store_true", help="No progress line.")
 
     def handle(self, *args, chunk_size: int, quiet: bool, **options):

@@ -2,8 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from notifications.models import Delivery, Notification, Preference
+from notifications.models import (
+    Delivery,
+    Notification,
+    Preference,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from notifications.services import delivery_retry
+from notifications.webhooks import webhook_delivery_retry
 
 
 @admin.register(Notification)
@@ -59,3 +66,45 @@ class PreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "event_type"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "organisation", "is_active", "consecutive_failures", "disabled_at"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "organisation__name"]
+    list_select_related = ["organisation"]
+    raw_id_fields = ["organisation", "created_by"]
+    exclude = ["secret", "previous_secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """Webhook dead letters: filter by status "Failed (dead letter)" and retry."""
+
+    list_display = [
+        "created_at",
+        "event_type",
+        "endpoint",
+        "status",
+        "attempts",
+        "response_status",
+        "last_error",
+    ]
+    list_filter = ["status", "event_type"]
+    search_fields = ["event_id", "endpoint__url"]
+    list_select_related = ["endpoint"]
+    raw_id_fields = ["endpoint"]
+    actions = ["retry_deliveries"]
+
+    @admin.action(description=_("Retry the selected failed deliveries"))
+    def retry_deliveries(self, request, queryset):
+        count = webhook_delivery_retry(actor=request.user, deliveries=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delivery queued again.", "%(count)d deliveries queued again.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,4 +1,8 @@
+import datetime as dt
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -165,3 +169,124 @@ class Preference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.event_type} = {self.frequency}"
+
+
+def validate_webhook_url(value: str) -> None:
+    """https anywhere; plain http only to this machine (development receivers)."""
+    parts = urlsplit(value)
+    host = (parts.hostname or "").lower()
+    if parts.username or parts.password:
+        raise ValidationError(_("The address must not contain a user name or password."))
+    if parts.scheme == "https" and host:
+        return
+    if parts.scheme == "http" and host in LOCAL_HOSTS:
+        return
+    raise ValidationError(
+        _("Use an https:// address (http:// only to localhost for development)."),
+        code="insecure_url",
+    )
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class WebhookEndpoint(models.Model):
+    """An organisation's receiver for portal events.
+
+    The secret is stored as is because every delivery is signed with it (HMAC needs the key);
+    the portal shows it once, on creation and on rotation. Rotation keeps the previous secret
+    valid for `SECRET_GRACE`: deliveries then carry two signatures, so a receiver can switch
+    without losing events.
+    """
+
+    SECRET_GRACE = dt.timedelta(hours=24)
+    DISABLE_AFTER_FAILURES = 10
+
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        verbose_name=_("organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    url = models.URLField(_("target URL"), max_length=500, validators=[validate_webhook_url])
+    event_types = models.JSONField(_("event types"), default=list)
+    secret = models.CharField(_("secret"), max_length=80)
+    previous_secret = models.CharField(_("previous secret"), max_length=80, blank=True)
+    previous_secret_expires_at = models.DateTimeField(
+        _("previous secret valid until"), null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["organisation_id", "created_at", "id"]
+
+    def __str__(self):
+        return self.url
+
+    def signing_secrets(self, now: dt.datetime) -> list[str]:
+        secrets = [self.secret]
+        if (
+            self.previous_secret
+            and self.previous_secret_expires_at
+            and self.previous_secret_expires_at > now
+        ):
+            secrets.append(self.previous_secret)
+        return secrets
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the outbox row, unique per endpoint and event id, so the
+    same event is never queued (nor, with the claim in the task, sent) twice."""
+
+    Status = Delivery.Status
+    MAX_ATTEMPTS = Delivery.MAX_ATTEMPTS
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("webhook"),
+    )
+    event_id = models.UUIDField(_("event id"))
+    event_type = models.CharField(_("event type"), max_length=64)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Delivery.Status, default=Delivery.Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="one_webhook_delivery_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_log"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} → {self.endpoint_id}"

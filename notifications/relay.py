@@ -15,30 +15,37 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-relay")
 
+EMAIL = "send_email_deliveries"
+WEBHOOK = "send_webhook_deliveries"
 
-def _hand_over(keys: list[str]) -> None:
-    from notifications.tasks import send_email_deliveries
 
+def _task(name: str):
+    from notifications import tasks
+
+    return getattr(tasks, name)
+
+
+def _hand_over(task_name: str, keys: list) -> None:
     try:
-        send_email_deliveries.delay(keys)
+        _task(task_name).delay(keys)
     except Exception:
         logger.warning("outbox relay could not reach the broker; %d deliveries wait", len(keys))
 
 
-def after_commit(*, keys: list[str]) -> None:
+def after_commit(*, keys: list, task: str = EMAIL) -> None:
+    """Queues `task(keys)` once the current transaction commits (e-mail delivery keys, or
+    webhook delivery ids with task=WEBHOOK)."""
     if not keys:
         return
     keys = list(keys)
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        transaction.on_commit(lambda: _run_inline(keys))
+        transaction.on_commit(lambda: _run_inline(task, keys))
     else:
-        transaction.on_commit(lambda: _executor.submit(_hand_over, keys))
+        transaction.on_commit(lambda: _executor.submit(_hand_over, task, keys))
 
 
-def _run_inline(keys: list[str]) -> None:
-    from notifications.tasks import send_email_deliveries
-
+def _run_inline(task_name: str, keys: list) -> None:
     try:
-        send_email_deliveries.apply(args=[keys])
+        _task(task_name).apply(args=[keys])
     except Exception:
         logger.exception("sending %d deliveries in-process failed; the sweep retries", len(keys))

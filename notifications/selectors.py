@@ -10,3 +10,21 @@ def notification_list(*, user, unread_only: bool = False):
 
 def unread_count(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def webhook_list(*, user):
+    """Webhooks the user may see and manage: their organisations' (all for staff)."""
+    from notifications.models import WebhookEndpoint
+    from notifications.permissions import visible_webhooks_q
+
+    return (
+        WebhookEndpoint.objects.filter(visible_webhooks_q(user))
+        .select_related("organisation")
+        .order_by("organisation__name", "created_at", "id")
+    )
+
+
+def webhook_deliveries(*, endpoint):
+    from notifications.models import WebhookDelivery
+
+    return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")

@@ -35,6 +35,8 @@ def notify(
     actor: User | None = None,
     url: str = "",
     context: dict | None = None,
+    organisation_ids: Iterable[int] = (),
+    webhook_data: dict | None = None,
 ) -> list[Notification]:
     """Records an event for its recipients, in the caller's transaction (transactional outbox).
 
@@ -42,8 +44,25 @@ def notify(
     (immediately) or a digest entry. Nothing talks to the broker here: deliveries are handed to
     Celery after commit by the relay, and the periodic sweep catches anything left behind.
     Calling it twice for the same `event_key` adds nothing.
+
+    `organisation_ids` names the organisations entitled to see the event's object: their
+    webhooks subscribed to the event type get a delivery of `webhook_data` (default: the link
+    and the context). The caller decides entitlement; pass nothing and no webhook hears of it.
     """
     get_event(event_type)
+    organisation_ids = list(organisation_ids)
+    if organisation_ids:
+        from notifications.emails import absolute
+        from notifications.webhooks import publish_webhook_event
+
+        publish_webhook_event(
+            event_type=event_type,
+            event_key=event_key,
+            organisation_ids=organisation_ids,
+            data=webhook_data
+            if webhook_data is not None
+            else {"url": absolute(url), **(context or {})},
+        )
     recipients = {u.pk: u for u in recipients if u is not None and u.is_active}
     if actor is not None:
         recipients.pop(actor.pk, None)  # nobody is told about their own action

@@ -6,15 +6,18 @@ import datetime as dt
 import logging
 import random
 import smtplib
+import urllib.error
+import urllib.request
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.models import Delivery, Notification
+from notifications.models import Delivery, Notification, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +27,11 @@ RELAY_GRACE = dt.timedelta(seconds=30)
 
 
 def backoff(attempt: int) -> dt.timedelta:
-    """Exponential backoff with full jitter: ~30 s, 1 min, 2 min, 4 min … (capped at 1 h)."""
-    base = min(30 * 2 ** (attempt - 1), 3600)
+    """Exponential backoff with jitter: ~30 s, 1 min, 2 min, 4 min … (capped at 1 h).
+
+    The first step is `NOTIFICATIONS_BACKOFF_BASE_SECONDS` (30 unless set; tests shorten it)."""
+    first = float(getattr(settings, "NOTIFICATIONS_BACKOFF_BASE_SECONDS", 30))
+    base = min(first * 2 ** (attempt - 1), 3600)
     return dt.timedelta(seconds=base / 2 + random.uniform(0, base / 2))  # noqa: S311
 
 
@@ -153,7 +159,22 @@ def sweep_pending_deliveries() -> int:
     keys = list(due[:10_000])
     for start in range(0, len(keys), BATCH_SIZE):
         send_email_deliveries.delay(keys[start : start + BATCH_SIZE])
-    return len(keys)
+    return len(keys) + _sweep_webhooks(now)
+
+
+def _sweep_webhooks(now: dt.datetime) -> int:
+    ids = list(
+        WebhookDelivery.objects.filter(
+            Q(status=Delivery.Status.PENDING, created_at__lt=now - RELAY_GRACE)
+            | Q(status=Delivery.Status.RETRY, next_attempt_at__lte=now)
+            | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:10_000]
+    )
+    for start in range(0, len(ids), WEBHOOK_BATCH_SIZE):
+        send_webhook_deliveries.delay(ids[start : start + WEBHOOK_BATCH_SIZE])
+    return len(ids)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -196,3 +217,130 @@ def send_digests(frequency: str) -> int:
     for start in range(0, len(keys), BATCH_SIZE):
         send_email_deliveries.delay(keys[start : start + BATCH_SIZE])
     return len(keys)
+
+
+# --- Webhooks ----------------------------------------------------------------------------------
+
+WEBHOOK_BATCH_SIZE = 20
+WEBHOOK_TIMEOUT = 5
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not an instruction: following it could lead a signed request
+    anywhere (and past the https/localhost rule)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
+    """POSTs the signed payload; returns the HTTP status (raises on network errors)."""
+    from notifications.webhooks import body_bytes, signature_header
+
+    body = body_bytes(delivery.payload)
+    now = timezone.now()
+    timestamp = int(now.timestamp())
+    request = urllib.request.Request(  # noqa: S310 - the scheme is validated (https/local http)
+        endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "SPIN-Portal-Webhooks/1",
+            "X-Spin-Event-Id": str(delivery.event_id),
+            "X-Spin-Event-Type": delivery.event_type,
+            "X-Spin-Timestamp": str(timestamp),
+            "X-Spin-Signature": signature_header(
+                secrets_=endpoint.signing_secrets(now), timestamp=timestamp, body=body
+            ),
+        },
+    )
+    try:
+        with _opener.open(request, timeout=WEBHOOK_TIMEOUT) as response:
+            response.read(1024)
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _claim_webhooks(ids: list[int]) -> list[WebhookDelivery]:
+    now = timezone.now()
+    claimable = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]) | Q(
+        status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    )
+    claimed = [
+        pk
+        for pk in ids
+        if WebhookDelivery.objects.filter(claimable, pk=pk).update(
+            status=Delivery.Status.SENDING, claimed_at=now
+        )
+    ]
+    return list(
+        WebhookDelivery.objects.filter(pk__in=claimed).select_related("endpoint").order_by("pk")
+    )
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_webhook_deliveries(ids: list[int]) -> dict[str, int]:
+    """POSTs the given webhook deliveries. 2xx is delivered; anything else (or a network error)
+    is retried with backoff up to MAX_ATTEMPTS, then dead. Each failure counts against the
+    endpoint; DISABLE_AFTER_FAILURES in a row disable it and tell its owners."""
+    from notifications.webhooks import PING, webhook_disable
+
+    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    retry_soonest = None
+    for delivery in _claim_webhooks(ids):
+        endpoint = delivery.endpoint
+        if not endpoint.is_active and delivery.event_type != PING:
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SKIPPED, last_error="webhook disabled"
+            )
+            counts["skipped"] += 1
+            continue
+        status_code, error = None, ""
+        try:
+            status_code = _post(endpoint, delivery)
+        except (TimeoutError, OSError, ValueError) as exc:  # URLError is an OSError
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+        now = timezone.now()
+        if status_code is not None and 200 <= status_code < 300:
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.SENT,
+                delivered_at=now,
+                response_status=status_code,
+                attempts=F("attempts") + 1,
+                last_error="",
+                next_attempt_at=None,
+            )
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+            counts["sent"] += 1
+            continue
+        counts["failed"] += 1
+        attempts = delivery.attempts + 1
+        dead = attempts >= WebhookDelivery.MAX_ATTEMPTS
+        next_attempt = None if dead else now + backoff(attempts)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.DEAD if dead else Delivery.Status.RETRY,
+            attempts=attempts,
+            response_status=status_code,
+            last_error=error or f"HTTP {status_code}",
+            next_attempt_at=next_attempt,
+        )
+        if next_attempt is not None:
+            retry_soonest = min(retry_soonest or next_attempt, next_attempt)
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            consecutive_failures=F("consecutive_failures") + 1
+        )
+        failures = (
+            WebhookEndpoint.objects.filter(pk=endpoint.pk)
+            .values_list("consecutive_failures", flat=True)
+            .first()
+        )
+        if failures is not None and failures >= WebhookEndpoint.DISABLE_AFTER_FAILURES:
+            webhook_disable(endpoint_id=endpoint.pk, now=now)
+    if retry_soonest is not None:
+        transaction.on_commit(lambda: _schedule_retry(retry_soonest))
+    return counts

@@ -505,6 +505,8 @@ def _join_request_notify_admins(join_request: JoinRequest) -> None:
             "organisation": organisation.display_name,
             "message": join_request.message,
         },
+        # the organisation's own integrations may hear of requests to join it
+        organisation_ids=[organisation.pk],
     )
 
 

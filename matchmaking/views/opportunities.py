@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from matchmaking.forms import ForwardingForm, OpportunityFilterForm, OpportunityForm, OutcomeForm
-from matchmaking.models import Forwarding
+from matchmaking.models import Forwarding, PartnerKind
 from matchmaking.permissions import (
     can_create_opportunity,
     can_forward_opportunity,
@@ -118,6 +118,9 @@ def opportunity_detail_view(request, public_id):
         "is_requester_hidden": is_requester_hidden(request.user, opportunity),
         "is_own_organisation": opportunity.organisation_id in member_organisation_ids(request.user),
         "can_forward": can_forward_opportunity(request.user, opportunity),
+        "partner_kind_labels": [
+            PartnerKind(kind).label for kind in opportunity.partner_kinds if kind in PartnerKind
+        ],
     }
     if can_manage:
         context["matches"] = list(opportunity_match_list(opportunity=opportunity))

@@ -378,3 +378,19 @@ def test_list_query_count(client, receiver, receiver_organisation, django_assert
     ContactRequestFactory.create_batch(5, receiver_organisation=receiver_organisation)
     with django_assert_num_queries(6):
         client.get(url("contact_request_list"))
+
+
+@pytest.mark.django_db
+def test_partner_without_active_organisation_is_told_why(client, receiver_organisation):
+    # given a partner whose only organisation still waits for approval
+    pending = MembershipFactory(organisation=OrganisationFactory(status="pending")).user
+    client.force_login(pending)
+    # when they try to send a request
+    response = client.post(
+        url("contact_request_create") + f"?organisation={receiver_organisation.slug}",
+        {"message": "Hallo"},
+    )
+    # then it is refused with a visible reason
+    assert response.status_code == 400
+    assert "Choose the organisation you are writing for." in response.content.decode()
+    assert ContactRequest.objects.count() == 0

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
 from matchmaking.api import register_routes as register_matchmaking_routes
+from notifications.api import register as register_notification_routes
 from partners.api import register_routes as register_partner_routes
 from projects.api import register_routes as register_project_routes
 
@@ -13,6 +14,7 @@ router.include_root_view = False
 register_partner_routes(router)
 register_project_routes(router)
 register_matchmaking_routes(router)
+register_notification_routes(router)
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

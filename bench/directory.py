@@ -3,10 +3,11 @@
     .venv/bin/python bench/directory.py                 # a fresh SQLite file in /tmp
     DATABASE_URL=postgres://… .venv/bin/python bench/directory.py
 
-Seeds with `seed_demo --organisations 10000 --quiet-logins` (idempotent), then times, through
-Django's test Client with all middleware: the directory page, a directory search, the API list
-(`page_size=100`) and a hand-written `values()` view of the same 100 rows, in the same run.
-A script that prints figures, not a test.
+Seeds with `seed_demo --organisations 10000 --quiet-logins` (idempotent; `BENCH_SEED=0` skips
+migrating and seeding), then times, through Django's test Client with all middleware: the
+directory page, directory searches, the API list (`page_size=100`) and a hand-written `values()`
+view of the same 100 rows, in the same run. For the directory requests it also prints the median
+time of each SQL query. A script that prints figures, not a test.
 """
 
 import os
@@ -32,12 +33,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
 from partners.models import Organisation  # noqa: E402
 
 ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "10000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
+SEED = os.environ.get("BENCH_SEED", "1") != "0"
 
 
 def values_view(request):
@@ -95,6 +98,37 @@ def measure(client: Client, url: str, params: dict | None = None) -> list[float]
     return timings
 
 
+def query_breakdown(client: Client, url: str, params: dict | None = None) -> list[str]:
+    """The median time of each SQL query the request makes, in the order it makes them."""
+    rounds: list[list[float]] = []
+    labels: list[str] = []
+    for _ in range(max(5, ROUNDS // 4)):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, params or {})
+        labels = [query_label(query["sql"]) for query in captured.captured_queries]
+        rounds.append([float(query["time"]) * 1000 for query in captured.captured_queries])
+    return [
+        f"    {label:44} {statistics.median(row[index] for row in rounds):8.1f}"
+        for index, label in enumerate(labels)
+    ]
+
+
+def query_label(sql: str) -> str:
+    if "_prefetch_related_val_" in sql:
+        return "prefetch " + (
+            "sectors" if "partners_organisation_sectors" in sql else "competences"
+        )
+    selected = sql.split(" FROM ")[0]
+    for word in ("kind", "city", "sector", "competence"):
+        if f'"{word}" AS' in selected or f'partners_{word}"."id"' in selected:
+            return f"facet {word}"
+    if selected.startswith("SELECT COUNT(*)"):
+        return "count"
+    if selected == 'SELECT "partners_organisation"."id" AS "pk"':
+        return "search matches"
+    return "page" if '"public_id"' in selected else selected[:44]
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -102,9 +136,10 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def main() -> None:
     logging.getLogger("spinportal.request").setLevel(logging.WARNING)  # one line per request
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", organisations=ORGANISATIONS, quiet_logins=True, stdout=quiet)
+    if SEED:
+        call_command("migrate", verbosity=0)
+        with open(os.devnull, "w") as quiet:
+            call_command("seed_demo", organisations=ORGANISATIONS, quiet_logins=True, stdout=quiet)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics after the bulk seed
@@ -125,6 +160,7 @@ def main() -> None:
             ("directory page", "/organisations/", None),
             ("directory search 'wasserstoff'", "/organisations/", {"q": "wasserstoff"}),
             ("directory search + filter", "/organisations/", {"q": "speicher", "city": "Essen"}),
+            ("directory search, typo + 2nd word", "/organisations/", {"q": "Wassertsoff PEM"}),
             ("API list page_size=100", "/api/v1/organisations/", {"page_size": 100}),
             ("values() view, same rows", "/bench/values/", None),
         ]
@@ -134,6 +170,8 @@ def main() -> None:
             timings = measure(client, url, params)
             results[label] = timings
             print(f"{label:36} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f}")
+            if url == "/organisations/":
+                print("\n".join(query_breakdown(client, url, params)))
         api = statistics.median(results["API list page_size=100"])
         raw = statistics.median(results["values() view, same rows"])
         print(f"API / values() ratio (p50): {api / raw:.1f}×")

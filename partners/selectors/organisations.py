@@ -13,7 +13,12 @@ from partners.permissions import (
     can_view_people,
     visible_organisations_q,
 )
-from partners.search import normalise_query, search_organisations
+from partners.search import (
+    OrganisationSearch,
+    find_organisations,
+    restrict_to_matches,
+    search_organisations,
+)
 from projects.models import Participation, Project
 
 LIST_FIELDS = (
@@ -110,23 +115,38 @@ def _visible(visible_to) -> QuerySet:
     return Organisation.objects.filter(visible_organisations_q(visible_to))
 
 
+def organisation_search(*, visible_to, search: str) -> OrganisationSearch:
+    """The organisations `visible_to` may see that match `search` (one query if not empty).
+
+    Found once per request and handed to `organisation_list` and `organisation_facets`, so that
+    the costly match condition is not evaluated again by the page, the count and each facet.
+    """
+    return find_organisations(_visible(visible_to), search)
+
+
+def _as_search(visible_to, search: str | OrganisationSearch) -> OrganisationSearch:
+    if isinstance(search, OrganisationSearch):
+        return search
+    return organisation_search(visible_to=visible_to, search=search)
+
+
 def organisation_list(
     *,
     visible_to,
-    search: str = "",
+    search: str | OrganisationSearch = "",
     filters: OrganisationFilters | None = None,
     sort: str = "",
 ) -> QuerySet:
     """The organisations `visible_to` may see, filtered, searched, sorted, shaped for lists.
 
-    Two prefetches (sectors, competences) whatever the number of rows.
+    `search` is a text (then one query finds its matches first) or `organisation_search`'s
+    result. Two prefetches (sectors, competences) whatever the number of rows.
     """
     filters = filters or OrganisationFilters()
-    queryset = _apply_filters(_visible(visible_to), filters)
-    search = normalise_query(search)
-    queryset = search_organisations(queryset, search)
+    search = _as_search(visible_to, search)
+    queryset = search_organisations(_apply_filters(_visible(visible_to), filters), search)
     if sort not in SORTS:
-        sort = DEFAULT_SEARCH_SORT if search else DEFAULT_SORT
+        sort = DEFAULT_SEARCH_SORT if search.is_active else DEFAULT_SORT
     return (
         queryset.only(*LIST_FIELDS)
         .prefetch_related(_sectors_prefetch(), _competences_prefetch())
@@ -135,47 +155,49 @@ def organisation_list(
 
 
 def organisation_facets(
-    *, visible_to, search: str = "", filters: OrganisationFilters | None = None
+    *,
+    visible_to,
+    search: str | OrganisationSearch = "",
+    filters: OrganisationFilters | None = None,
 ) -> dict[str, list[dict]]:
-    """Counts per kind, sector, competence and city (four queries).
+    """Counts per kind, sector, competence and city (four queries, after the search's one).
 
     Each facet counts the matches of every other active filter, so that choosing a kind still
     shows how many organisations the other kinds would give.
     """
     filters = filters or OrganisationFilters()
-    search = normalise_query(search)
+    search = _as_search(visible_to, search)
 
-    def matching_ids(without: str) -> QuerySet:
+    def matching(without: str) -> QuerySet:
         queryset = _apply_filters(_visible(visible_to), filters.without(without))
-        return search_organisations(queryset, search).order_by().values("pk")
+        return restrict_to_matches(queryset, search).order_by()
 
     kind_labels = dict(Organisation.Kind.choices)
     kinds = [
         {"value": row["kind"], "label": kind_labels.get(row["kind"], row["kind"]), **row}
-        for row in Organisation.objects.filter(pk__in=matching_ids("kind"))
-        .values("kind")
-        .annotate(count=Count("pk"))
-        .order_by("kind")
+        for row in matching("kind").values("kind").annotate(count=Count("pk")).order_by("kind")
     ]
+    # Filtering the join before counting over it: sectors without a match drop out, and the
+    # matching organisations are hashed once (a Count(filter=) plus HAVING hashed them twice).
     sectors = [
         {"value": sector.slug, "label": sector.name, "count": sector.count}
-        for sector in Sector.objects.only("id", "slug", "name_de", "name_en", "position")
-        .annotate(count=Count("organisations", filter=Q(organisations__in=matching_ids("sector"))))
-        .filter(count__gt=0)
+        for sector in Sector.objects.filter(organisations__in=matching("sector").values("pk"))
+        .only("id", "slug", "name_de", "name_en", "position")
+        .annotate(count=Count("organisations"))
         .order_by("position", "name_de")
     ]
     competences = [
         {"value": competence.slug, "label": competence.name, "count": competence.count}
-        for competence in Competence.objects.only("id", "slug", "name_de", "name_en", "position")
-        .annotate(
-            count=Count("organisations", filter=Q(organisations__in=matching_ids("competence")))
+        for competence in Competence.objects.filter(
+            organisations__in=matching("competence").values("pk")
         )
-        .filter(count__gt=0)
+        .only("id", "slug", "name_de", "name_en", "position")
+        .annotate(count=Count("organisations"))
         .order_by("-count", "name_de")
     ]
     cities = [
         {"value": row["city"], "label": row["city"], "count": row["count"]}
-        for row in Organisation.objects.filter(pk__in=matching_ids("city"))
+        for row in matching("city")
         .exclude(city="")
         .values("city")
         .annotate(count=Count("pk"))

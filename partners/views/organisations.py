@@ -30,6 +30,7 @@ from partners.selectors.organisations import (
     organisation_member_list,
     organisation_pending_list,
     organisation_project_list,
+    organisation_search,
     organisation_unit_list,
 )
 from partners.services.organisations import (
@@ -47,10 +48,12 @@ def directory(request):
     filters = OrganisationFilters.from_params(request.GET)
     search = request.GET.get("q", "")
     sort = request.GET.get("sort", "")
+    # the matches are found once, for the page, the count and the four facets
+    matches = organisation_search(visible_to=request.user, search=search)
     organisations = organisation_list(
-        visible_to=request.user, search=search, filters=filters, sort=sort
+        visible_to=request.user, search=matches, filters=filters, sort=sort
     )
-    facets = organisation_facets(visible_to=request.user, search=search, filters=filters)
+    facets = organisation_facets(visible_to=request.user, search=matches, filters=filters)
     page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": DirectoryForm(request.GET, facets=facets),

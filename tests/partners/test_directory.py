@@ -8,6 +8,7 @@ from partners.selectors.organisations import (
     OrganisationFilters,
     organisation_facets,
     organisation_list,
+    organisation_search,
 )
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.partners.factories_organisations import bulk_organisations
@@ -137,6 +138,28 @@ def test_facets_count_matches_of_the_other_filters(cluster):
 
 
 @pytest.mark.django_db
+def test_search_found_once_serves_list_and_facets(cluster, django_assert_num_queries):
+    # given the matches of a search, found in one query
+    with django_assert_num_queries(1):
+        matches = organisation_search(visible_to=None, search="elektrolyse")
+    # then list and facets give what they give for the text, without searching again
+    with django_assert_num_queries(7):  # page, 2 prefetches, 4 facets
+        found = names(organisation_list(visible_to=None, search=matches))
+        facets = organisation_facets(visible_to=None, search=matches)
+    assert found == names(organisation_list(visible_to=None, search="elektrolyse"))
+    assert found == ["Elektrolyse Labor", "Ruhr Stahl AG"]
+    assert facets == organisation_facets(visible_to=None, search="elektrolyse")
+    assert [(row["value"], row["count"]) for row in facets["kind"]] == [
+        ("large_enterprise", 1),
+        ("startup", 1),
+    ]
+    assert [(row["value"], row["count"]) for row in facets["city"]] == [
+        ("Bochum", 1),
+        ("Duisburg", 1),
+    ]
+
+
+@pytest.mark.django_db
 def test_directory_page_filters_and_shows_counts(client, cluster):
     response = client.get(reverse("organisations:directory"), {"q": "elektrolyse"})
     html = response.content.decode()
@@ -168,20 +191,26 @@ def test_directory_paginates(client, db):
 
 # Anonymous: count, page, 2 prefetches, 4 facets. A partner adds session, user, admin ids.
 DIRECTORY_QUERIES = {"anonymous": 8, "partner": 11}
+# A search adds the one query that finds its matches (count, page and facets reuse them).
+SEARCH_QUERIES = 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [10, 1000])
 @pytest.mark.parametrize("who", ["anonymous", "partner"])
+@pytest.mark.parametrize("search", ["", "bulk"])
 def test_directory_query_count_is_constant(
-    client, django_assert_num_queries, other_partner, count, who
+    client, django_assert_num_queries, other_partner, count, who, search
 ):
     bulk_organisations(count)
     if who == "partner":
         client.force_login(other_partner)
-    with django_assert_num_queries(DIRECTORY_QUERIES[who]):
-        response = client.get(reverse("organisations:directory"), {"q": "bulk", "page": 1})
+    expected = DIRECTORY_QUERIES[who] + (SEARCH_QUERIES if search else 0)
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("organisations:directory"), {"q": search, "page": 1})
     assert response.status_code == 200
+    # other_partner's own (active) organisation is listed too, but does not match "bulk"
+    assert response.context["page"].paginator.count == (count if search else count + 1)
 
 
 @pytest.mark.django_db

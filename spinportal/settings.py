@@ -135,6 +135,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0),
         "args": ["daily"],
     },
+    "contact-request-deadlines": {
+        "task": "matchmaking.tasks_contact.process_contact_request_deadlines",
+        "schedule": crontab(minute=15),
+    },
+    "expiring-opportunities": {
+        "task": "matchmaking.tasks_contact.remind_expiring_opportunities",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "weekly-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),

@@ -12,6 +12,10 @@ def home(request):
         "project_count": Project.objects.filter(visibility="public").count(),
         "projects": Project.objects.filter(visibility="public").order_by("acronym")[:6],
     }
+    if request.user.is_authenticated:
+        from matchmaking.selectors import matches_for_user
+
+        context["matches"] = matches_for_user(user=request.user)
     return render(request, "home.html", context)
 
 

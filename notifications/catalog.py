@@ -23,4 +23,6 @@ declare("participation_request.received", _("An organisation asks to join your p
 declare("participation_request.answered", _("Answer to your request to join a project"))
 declare("milestone.due", _("Milestone due in 7 days"))
 declare("milestone.overdue", _("Milestone overdue"))
+declare("abuse.reported", _("Abuse reported"), audience="staff")
+declare("opportunity.forwarded", _("The cluster office forwarded a confidential request to you"))
 declare("webhook.disabled", _("A webhook was disabled after repeated failures"), mandatory=True)

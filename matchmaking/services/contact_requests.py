@@ -187,7 +187,7 @@ def contact_request_create(
         raise ValidationError({"non_field_errors": [duplicate]}) from None
     _advance(contact_request, actor=actor, outcome="contacted")
     audit(actor=actor, action="contact_request.sent", target=contact_request)
-    transaction.on_commit(lambda: notifications.contact_request_sent(contact_request.pk))
+    notifications.contact_request_sent(contact_request.pk)
     return contact_request
 
 
@@ -226,7 +226,7 @@ def contact_request_accept(*, actor, contact_request: ContactRequest) -> Contact
     contact_request.save(update_fields=["status", "answered_by", "answered_at"])
     _advance(contact_request, actor=actor, outcome="conversation")
     audit(actor=actor, action="contact_request.accepted", target=contact_request)
-    transaction.on_commit(lambda: notifications.contact_request_accepted(contact_request.pk))
+    notifications.contact_request_accepted(contact_request.pk)
     return contact_request
 
 
@@ -248,7 +248,7 @@ def contact_request_decline(
     contact_request.answered_at = timezone.now()
     contact_request.save(update_fields=["status", "decline_reason", "answered_by", "answered_at"])
     audit(actor=actor, action="contact_request.declined", target=contact_request)
-    transaction.on_commit(lambda: notifications.contact_request_declined(contact_request.pk))
+    notifications.contact_request_declined(contact_request.pk)
     return contact_request
 
 
@@ -276,7 +276,7 @@ def contact_request_remind(*, contact_request_id: int, now: dt.datetime | None =
         created_at__lte=now - dt.timedelta(days=ContactRequest.REMIND_AFTER_DAYS),
     ).update(reminded_at=now)
     if updated:
-        transaction.on_commit(lambda: notifications.contact_request_reminder(contact_request_id))
+        notifications.contact_request_reminder(contact_request_id)
     return bool(updated)
 
 
@@ -298,7 +298,7 @@ def contact_request_expire(*, contact_request_id: int, now: dt.datetime | None =
     contact_request.status = ContactRequest.Status.EXPIRED
     contact_request.save(update_fields=["status"])
     audit(actor=None, action="contact_request.expired", target=contact_request)
-    transaction.on_commit(lambda: notifications.contact_request_expired(contact_request_id))
+    notifications.contact_request_expired(contact_request_id)
     return True
 
 
@@ -316,7 +316,7 @@ def message_create(*, actor, contact_request: ContactRequest, text: str) -> Mess
     )
     message = Message.objects.create(contact_request=contact_request, author=actor, text=text)
     audit(actor=actor, action="message.posted", target=contact_request)
-    transaction.on_commit(lambda: notifications.message_posted(message.pk))
+    notifications.message_posted(message.pk)
     return message
 
 
@@ -356,5 +356,5 @@ def abuse_report_create(*, actor, contact_request: ContactRequest, reason: str) 
         reporter=actor, contact_request=contact_request, reason=reason
     )
     audit(actor=actor, action="contact_request.reported", target=contact_request)
-    transaction.on_commit(lambda: notifications.abuse_reported(report.pk))
+    notifications.abuse_reported(report.pk)
     return report

@@ -219,7 +219,7 @@ def opportunity_mark_expiry_reminded(*, opportunity_id: int) -> bool:
         expiry_reminded_at=timezone.now()
     )
     if updated:
-        transaction.on_commit(lambda: notifications.opportunity_expiring(opportunity_id))
+        notifications.opportunity_expiring(opportunity_id)
     return bool(updated)
 
 
@@ -249,7 +249,7 @@ def forwarding_create(
             {"organisation": [_("The request has already been forwarded to this organisation.")]}
         )
     audit(actor=actor, action="opportunity.forwarded", target=opportunity, to=organisation.pk)
-    transaction.on_commit(lambda: notifications.opportunity_forwarded(forwarding.pk))
+    notifications.opportunity_forwarded(forwarding.pk)
     return forwarding
 
 

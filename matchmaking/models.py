@@ -90,7 +90,11 @@ class Opportunity(models.Model):
         verbose_name = _("opportunity")
         verbose_name_plural = _("opportunities")
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "valid_until"])]
+        indexes = [
+            models.Index(fields=["status", "valid_until"]),
+            # the matching engine refreshes its index from rows changed since its last load
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self):
         return self.title

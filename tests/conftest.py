@@ -57,6 +57,14 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_matching_index():
+    """The matching engine caches its index per process; each test starts without it."""
+    from matchmaking.engine import reset_index
+
+    reset_index()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

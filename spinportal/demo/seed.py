@@ -184,6 +184,9 @@ def seed_cluster() -> dict[str, int]:
         from spinportal.demo.seed_workplan import seed_workplan
 
         seed_workplan()
+    from spinportal.demo.seed_matchmaking import seed_opportunities
+
+    seed_opportunities()
     return {
         "organisations": Organisation.objects.count(),
         "people": User.objects.count(),

@@ -14,6 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--organisations", type=int, default=0)
         parser.add_argument("--projects", type=int, default=0)
         parser.add_argument("--people", type=int, default=0)
+        parser.add_argument("--opportunities", type=int, default=0)
         parser.add_argument(
             "--quiet-logins", action="store_true", help="do not print the demo logins"
         )
@@ -25,6 +26,16 @@ class Command(BaseCommand):
             projects=options["projects"],
             people=options["people"],
         )
+        if options["opportunities"]:
+            from spinportal.demo.seed_matchmaking import seed_synthetic_opportunities
+
+            seed_synthetic_opportunities(options["opportunities"])
+            self.stdout.write("Synthetic opportunities added; run `recompute_matches` next.")
+        else:
+            # The demo opportunities' matches (a few seconds); at scale use `recompute_matches`.
+            from matchmaking.engine import rebuild_all
+
+            rebuild_all()
         self.stdout.write(
             f"Demo cluster ready: {totals['organisations']} organisations, "
             f"{totals['people']} people, {totals['projects']} projects "

@@ -19,7 +19,6 @@ from partners.search import (
     restrict_to_matches,
     search_organisations,
 )
-from projects.models import Participation, Project
 
 LIST_FIELDS = (
     "id",
@@ -278,27 +277,6 @@ def organisation_member_list(*, visible_to, organisation: Organisation) -> list[
             "user__show_phone",
         )
         .order_by("-role", "user__full_name")
-    )
-
-
-def organisation_project_list(*, organisation: Organisation) -> QuerySet:
-    """Public projects the organisation takes part in."""
-    return (
-        Participation.objects.filter(
-            organisation=organisation, project__visibility=Project.Visibility.PUBLIC
-        )
-        .select_related("project")
-        .only(
-            "id",
-            "role",
-            "project__id",
-            "project__acronym",
-            "project__slug",
-            "project__title_de",
-            "project__title_en",
-            "project__stage",
-        )
-        .order_by("project__acronym")
     )
 
 

@@ -29,7 +29,6 @@ from partners.selectors.organisations import (
     organisation_list,
     organisation_member_list,
     organisation_pending_list,
-    organisation_project_list,
     organisation_search,
     organisation_unit_list,
 )
@@ -39,6 +38,7 @@ from partners.services.organisations import (
     organisation_reject,
     organisation_update,
 )
+from projects.selectors.projects import project_participations_for_organisation
 
 PAGE_SIZE = 20
 
@@ -93,7 +93,9 @@ def detail(request, slug):
         "can_view_people": can_view_people(request.user),
         "people": people,
         "units": organisation_unit_list(visible_to=request.user, organisation=organisation),
-        "participations": organisation_project_list(organisation=organisation),
+        "project_participations": project_participations_for_organisation(
+            organisation=organisation, user=request.user
+        ),
     }
     return render(request, "partners/organisations/detail.html", context)
 

@@ -224,7 +224,8 @@ def test_detail_query_count_is_constant(
         MembershipFactory(organisation=organisation)
     organisation.competences.set(Competence.objects.all()[:5])
     client.force_login(org_member)
-    # then: session, user, organisation, 2 prefetches, admin ids, members, units, projects
-    with django_assert_num_queries(9):
+    # then: session, user, organisation, 2 prefetches, memberships, members, units, projects,
+    # and the two queries that decide which projects the viewer may see (consortium, team)
+    with django_assert_num_queries(11):
         response = client.get(reverse("organisations:detail", kwargs={"slug": organisation.slug}))
     assert response.status_code == 200

@@ -121,7 +121,7 @@ def test_project_must_be_visible_to_the_author(owner, organisation):
     hidden = ProjectFactory(visibility="consortium")
     with pytest.raises(ValidationError) as error:
         create(owner, organisation, project=hidden)
-    assert error.value.message_dict == {"project": ["No such project."]}
+    assert error.value.message_dict == {"project": ["Projekt nicht gefunden."]}
     public = ProjectFactory(visibility="public")
     assert create(owner, organisation, project=public).project == public
 
@@ -196,7 +196,9 @@ def test_opportunity_of_a_third_organisation_is_refused(owner, organisation):
             opportunity=foreign,
             message="Hallo",
         )
-    assert "neither of the two organisations" in error.value.message_dict["opportunity"][0]
+    assert error.value.message_dict["opportunity"] == [
+        "Die Kooperationsmöglichkeit gehört keiner der beiden Organisationen."
+    ]
     assert ContactRequest.objects.count() == 0
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-relay")
 
+BATCH_SIZE = 100
 EMAIL = "send_email_deliveries"
 WEBHOOK = "send_webhook_deliveries"
 
@@ -35,13 +36,14 @@ def _hand_over(task_name: str, keys: list) -> None:
 def after_commit(*, keys: list, task: str = EMAIL) -> None:
     """Queues `task(keys)` once the current transaction commits (e-mail delivery keys, or
     webhook delivery ids with task=WEBHOOK)."""
-    if not keys:
-        return
     keys = list(keys)
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        transaction.on_commit(lambda: _run_inline(task, keys))
-    else:
-        transaction.on_commit(lambda: _executor.submit(_hand_over, task, keys))
+    # one task per batch: a large fan-out spreads over the workers and no task runs for long
+    for start in range(0, len(keys), BATCH_SIZE):
+        batch = keys[start : start + BATCH_SIZE]
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            transaction.on_commit(lambda batch=batch: _run_inline(task, batch))
+        else:
+            transaction.on_commit(lambda batch=batch: _executor.submit(_hand_over, task, batch))
 
 
 def _run_inline(task_name: str, keys: list) -> None:

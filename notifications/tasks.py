@@ -3,8 +3,10 @@ UPDATE, so a redelivered or duplicated task finds nothing left to send."""
 
 import contextlib
 import datetime as dt
+import email.policy
 import logging
 import random
+import re
 import smtplib
 import urllib.error
 import urllib.request
@@ -26,6 +28,18 @@ STALE_CLAIM = dt.timedelta(minutes=10)
 RELAY_GRACE = dt.timedelta(seconds=30)
 
 
+def _stale_claim() -> dt.timedelta:
+    """A row claimed longer ago than this belongs to a worker that died (tests shorten it)."""
+    seconds = getattr(settings, "NOTIFICATIONS_STALE_CLAIM_SECONDS", None)
+    return STALE_CLAIM if seconds is None else dt.timedelta(seconds=seconds)
+
+
+def _relay_grace() -> dt.timedelta:
+    """How long the sweep leaves a fresh pending row to the relay (tests shorten it)."""
+    seconds = getattr(settings, "NOTIFICATIONS_RELAY_GRACE_SECONDS", None)
+    return RELAY_GRACE if seconds is None else dt.timedelta(seconds=seconds)
+
+
 def backoff(attempt: int) -> dt.timedelta:
     """Exponential backoff with jitter: ~30 s, 1 min, 2 min, 4 min … (capped at 1 h).
 
@@ -38,7 +52,7 @@ def backoff(attempt: int) -> dt.timedelta:
 def _claim(keys: list[str]) -> list[Delivery]:
     now = timezone.now()
     claimable = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]) | Q(
-        status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+        status=Delivery.Status.SENDING, claimed_at__lt=now - _stale_claim()
     )
     claimed = []
     for key in keys:
@@ -104,8 +118,7 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
                     connection.open()
                     opened = True
                 message = render_delivery(delivery, address)
-                message.connection = connection
-                message.send()
+                _send(connection, message, on_accepting=lambda d=delivery: _mark_sent(d))
             except (TimeoutError, smtplib.SMTPException, OSError) as error:
                 _fail(delivery, error)
                 counts["failed"] += 1
@@ -117,9 +130,6 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
                     connection.close()
                 opened = False
                 continue
-            Delivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
-            )
             counts["sent"] += 1
     finally:
         if opened:
@@ -128,6 +138,59 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
     if retry_soonest is not None:
         transaction.on_commit(lambda: _schedule_retry(retry_soonest))
     return counts
+
+
+def _mark_sent(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+def _send(connection, message, *, on_accepting) -> None:
+    """Sends one message, recording it as sent at the last safe moment.
+
+    Over SMTP the row is marked sent after the message body went out but *before* the final
+    "." that makes the server accept it (RFC 1047). A worker killed before that commit leaves
+    the server with an aborted transaction and the row claimed, so it is sent again later; one
+    killed after it has sent the "." a moment later or not at all. The window for a duplicate
+    (server accepted, row not yet marked) is thereby closed; what remains is a few microseconds
+    between the commit and writing three bytes. If the server then refuses, the caller records
+    the failure as usual. Other backends (tests, console) send and then mark.
+    """
+    smtp = getattr(connection, "connection", None)
+    if not isinstance(smtp, smtplib.SMTP):
+        connection.send_messages([message])
+        on_accepting()
+        return
+    from_address = connection.prep_address(message.from_email)
+    recipients = [connection.prep_address(a) for a in message.recipients()]
+    body = message.message(policy=email.policy.SMTP).as_bytes()
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(from_address)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, from_address)
+    refused = {}
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, reply)
+    quoted = re.sub(rb"(?m)^\.", b"..", body)
+    if not quoted.endswith(b"\r\n"):
+        quoted += b"\r\n"
+    smtp.send(quoted)
+    on_accepting()
+    smtp.send(b".\r\n")
+    code, reply = smtp.getreply()
+    if code != 250:
+        raise smtplib.SMTPDataError(code, reply)
 
 
 def _schedule_retry(when: dt.datetime) -> None:
@@ -144,14 +207,14 @@ def sweep_pending_deliveries() -> int:
     now = timezone.now()
     due = (
         Delivery.objects.filter(
-            Q(status=Delivery.Status.PENDING, created_at__lt=now - RELAY_GRACE)
+            Q(status=Delivery.Status.PENDING, created_at__lt=now - _relay_grace())
             | Q(
                 status=Delivery.Status.PENDING,
                 next_attempt_at__isnull=False,
                 next_attempt_at__lte=now,
             )
             | Q(status=Delivery.Status.RETRY, next_attempt_at__lte=now)
-            | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+            | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - _stale_claim())
         )
         .order_by("created_at")
         .values_list("key", flat=True)
@@ -165,9 +228,9 @@ def sweep_pending_deliveries() -> int:
 def _sweep_webhooks(now: dt.datetime) -> int:
     ids = list(
         WebhookDelivery.objects.filter(
-            Q(status=Delivery.Status.PENDING, created_at__lt=now - RELAY_GRACE)
+            Q(status=Delivery.Status.PENDING, created_at__lt=now - _relay_grace())
             | Q(status=Delivery.Status.RETRY, next_attempt_at__lte=now)
-            | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+            | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - _stale_claim())
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:10_000]
@@ -269,7 +332,7 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
 def _claim_webhooks(ids: list[int]) -> list[WebhookDelivery]:
     now = timezone.now()
     claimable = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]) | Q(
-        status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+        status=Delivery.Status.SENDING, claimed_at__lt=now - _stale_claim()
     )
     claimed = [
         pk

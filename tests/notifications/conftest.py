@@ -56,3 +56,58 @@ def http_receiver():
     yield receiver
     receiver.server.shutdown()
     receiver.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def stack(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Own Redis, SMTP sink and Celery worker for a module of integration tests.
+
+    Needs PostgreSQL (the worker is another process and must see committed rows) and Redis
+    (REDIS_URL set: this is the services pass; the tests still start their own redis-server).
+    """
+    import shutil
+    from types import SimpleNamespace
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import override_settings
+
+    from spinportal.celery import app
+    from tests.conftest import _require
+    from tests.notifications import integration
+
+    _require(
+        settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        "needs PostgreSQL: set DATABASE_URL=postgres://…",
+    )
+    _require(bool(settings.REDIS_URL), "needs Redis: set REDIS_URL=redis://…")
+    _require(shutil.which("redis-server") is not None, "needs the redis-server binary")
+
+    redis = integration.RedisServer()
+    redis.start()
+    sink = integration.ScriptedSink()
+    sink.controller.start()
+    worker = integration.Worker(
+        database_url=integration.database_url(connection.settings_dict),
+        redis_url=redis.url,
+        email_url=sink.url,
+        log=tmp_path_factory.mktemp("worker") / "worker.log",
+    )
+    previous_broker = app.conf.broker_url
+    overrides = override_settings(
+        CELERY_TASK_ALWAYS_EAGER=False,
+        NOTIFICATIONS_RELAY_GRACE_SECONDS=1,
+        NOTIFICATIONS_STALE_CLAIM_SECONDS=10,
+    )
+    overrides.enable()
+    integration.use_broker(app, redis.url)
+    worker.start()
+    try:
+        yield SimpleNamespace(redis=redis, sink=sink, worker=worker)
+    finally:
+        worker.stop()
+        sink.controller.stop()
+        redis.stop()
+        integration.use_broker(app, previous_broker)
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        overrides.disable()

@@ -1,0 +1,199 @@
+"""Real components for the integration tests: an own redis-server on a free port, a Celery
+worker process, an SMTP sink with scripted answers, and helpers to wait for outcomes."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from email.parser import BytesParser
+from email.policy import default as default_policy
+from pathlib import Path
+from urllib.parse import quote
+
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s: {message}")
+
+
+class RedisServer:
+    """Our own redis-server: stopping it never touches the shared one."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._ping, timeout=10, message="redis-server did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+class Worker:
+    """`celery -A spinportal worker --pool=solo` against the test database and our Redis."""
+
+    def __init__(self, *, database_url: str, redis_url: str, email_url: str, log: Path):
+        self.log = log
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "EMAIL_URL": email_url,
+            "PYTHONPATH": str(ROOT),
+        }
+        self.process = None
+        self.starts = 0
+
+    def start(self):
+        self.starts += 1
+        self.log.write_text("")
+        handle = self.log.open("a")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "spinportal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"integration{self.starts}-{os.getpid()}@%h",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=self.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(
+            lambda: " ready." in self.log.read_text() or self.process.poll() is not None,
+            timeout=30,
+            message="the worker did not become ready",
+        )
+        assert self.process.poll() is None, self.log.read_text()[-3000:]
+
+    def kill(self):
+        """SIGKILL: no shutdown, no acknowledgements, as a crashed machine."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class ScriptedSink:
+    """An SMTP server that accepts everything, unless `plan[address]` lists answers to give
+    first (e.g. two "451 …" and then acceptance). Records every accepted Message-ID."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.accepted: list[tuple[str, str]] = []
+        self.attempts: Counter = Counter()
+        self.plan: dict[str, list[str]] = {}
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def reset(self):
+        with self.lock:
+            self.accepted.clear()
+            self.attempts.clear()
+            self.plan.clear()
+
+    async def handle_DATA(self, server, session, envelope):
+        address = envelope.rcpt_tos[0]
+        headers = BytesParser(policy=default_policy).parsebytes(envelope.content, headersonly=True)
+        with self.lock:
+            self.attempts[address] += 1
+            answers = self.plan.get(address)
+            if answers:
+                return answers.pop(0)
+            self.accepted.append((str(headers["Message-ID"]), address))
+        return "250 OK"
+
+    def snapshot(self) -> list[tuple[str, str]]:
+        with self.lock:
+            return list(self.accepted)
+
+
+def database_url(settings_dict: dict) -> str:
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
+def use_broker(app, url: str) -> None:
+    """Points this process's Celery producer at `url` (fresh connection pools)."""
+    app.conf.broker_url = url
+    app.conf.task_always_eager = False
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None

@@ -9,6 +9,15 @@ from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matchmaking.factories import ContactRequestFactory, MessageFactory
 from tests.matchmaking.factories_pages import opportunity_of, owner_of
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "v1_contact_requests_list",
+    "v1_contact_requests_retrieve",
+    "v1_contact_requests_accept_create",
+    "v1_contact_requests_messages_list",
+    "v1_contact_requests_messages_create",
+]
+
 LIST = "/api/v1/contact-requests/"
 ACTORS = ["anonymous", "other_partner", "receiver_colleague", "sender", "receiver", "staff"]
 

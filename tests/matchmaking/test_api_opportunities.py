@@ -9,6 +9,16 @@ from tests.factories import CompetenceFactory, OrganisationFactory
 from tests.matchmaking.factories import MatchFactory, MatchFeedbackFactory, OpportunityFactory
 from tests.matchmaking.factories_pages import ACTORS, days_from_today, opportunity_of, owner_of
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "v1_opportunities_list",
+    "v1_opportunities_retrieve",
+    "v1_opportunities_create",
+    "v1_opportunities_partial_update",
+    "v1_opportunities_destroy",
+    "v1_opportunities_matches_list",
+]
+
 LIST = "/api/v1/opportunities/"
 
 

@@ -16,6 +16,18 @@ from tests.matchmaking.factories_pages import (
     owner_of,
 )
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "matchmaking:opportunity_list",
+    "matchmaking:opportunity_detail",
+    "matchmaking:opportunity_edit",
+    "matchmaking:opportunity_close",
+    "matchmaking:opportunity_create",
+    "matchmaking:match_dismiss",
+    "matchmaking:opportunity_forward",
+    "matchmaking:statistics",
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

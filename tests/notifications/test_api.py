@@ -6,6 +6,18 @@ from notifications.services import notify
 from spinportal.models import AuditRecord
 from tests.factories import OrganisationFactory, UserFactory
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "v1_webhooks_list",
+    "v1_webhooks_retrieve",
+    "v1_webhooks_create",
+    "v1_webhooks_partial_update",
+    "v1_webhooks_destroy",
+    "v1_webhooks_deliveries_list",
+    "v1_webhooks_ping_create",
+    "v1_webhooks_rotate_secret_create",
+]
+
 pytestmark = pytest.mark.django_db
 
 KINDS = ["anonymous", "other_partner", "member", "admin", "staff"]

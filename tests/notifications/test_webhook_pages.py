@@ -5,6 +5,17 @@ from notifications.models import WebhookDelivery, WebhookEndpoint
 from spinportal.models import AuditRecord
 from tests.factories import OrganisationFactory
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "notifications:webhooks",
+    "notifications:webhook_create",
+    "notifications:webhook_detail",
+    "notifications:webhook_edit",
+    "notifications:webhook_delete",
+    "notifications:webhook_rotate",
+    "notifications:webhook_ping",
+]
+
 pytestmark = pytest.mark.django_db
 
 KINDS = ["anonymous", "other_partner", "member", "admin", "staff"]

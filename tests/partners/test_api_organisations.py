@@ -8,6 +8,13 @@ from spinportal.models import AuditRecord
 from tests.factories import OrganisationFactory
 from tests.partners.factories_organisations import bulk_organisations
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "v1_organisations_list",
+    "v1_organisations_retrieve",
+    "v1_organisations_partial_update",
+]
+
 LIST = "/api/v1/organisations/"
 ACTORS = ["anonymous", "other_partner", "member", "admin", "staff"]
 

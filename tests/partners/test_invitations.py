@@ -17,6 +17,11 @@ from spinportal.models import AuditRecord
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 from tests.partners.factories_people import InvitationFactory
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "people:invitation_accept",
+]
+
 pytestmark = pytest.mark.django_db
 
 

@@ -7,6 +7,12 @@ from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.partners.factories_people import JoinRequestFactory
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "people:join_request_approve",
+    "people:join_request_decline",
+]
+
 pytestmark = pytest.mark.django_db
 
 

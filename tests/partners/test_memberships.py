@@ -12,6 +12,17 @@ from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.partners.factories_people import InvitationFactory, JoinRequestFactory
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "people:members",
+    "people:invitation_create",
+    "people:invitation_resend",
+    "people:invitation_revoke",
+    "people:membership_role",
+    "people:membership_remove",
+    "people:join_request_approve",
+]
+
 pytestmark = pytest.mark.django_db
 
 

@@ -8,6 +8,17 @@ from spinportal.models import AuditRecord
 from tests.factories import CompetenceFactory, MembershipFactory, OrganisationFactory
 from tests.partners.factories_organisations import image_bytes, upload
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "organisations:directory",
+    "organisations:detail",
+    "organisations:edit",
+    "organisations:register",
+    "organisations:moderation",
+    "organisations:approve",
+    "organisations:reject",
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

@@ -18,6 +18,15 @@ from tests.factories import (
     UserFactory,
 )
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "people:directory",
+    "people:detail",
+    "people:export",
+    "v1_people_list",
+    "v1_people_retrieve",
+]
+
 pytestmark = pytest.mark.django_db
 
 DIRECTORY = reverse("people:directory")

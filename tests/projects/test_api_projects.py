@@ -8,6 +8,15 @@ from spinportal.models import AuditRecord
 from tests.factories import OrganisationFactory, ProjectFactory
 from tests.projects.factories import ACTORS, bulk_projects, consortium_world
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "v1_projects_list",
+    "v1_projects_retrieve",
+    "v1_projects_create",
+    "v1_projects_partial_update",
+    "v1_projects_participations_create",
+]
+
 LIST = "/api/v1/projects/"
 
 

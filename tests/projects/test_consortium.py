@@ -11,6 +11,20 @@ from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory, ParticipationFactory
 from tests.projects.factories import ACTORS, ParticipationRequestFactory, consortium_world
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "projects:consortium",
+    "projects:team",
+    "projects:participation_edit",
+    "projects:participation_remove",
+    "projects:participation_make_coordinator",
+    "projects:team_role",
+    "projects:team_remove",
+    "projects:request",
+    "projects:request_accept",
+    "projects:request_decline",
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

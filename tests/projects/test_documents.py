@@ -28,6 +28,15 @@ from tests.projects.factories_workplan import (
     use_private_storage,
 )
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "workplan:document_list",
+    "workplan:document_detail",
+    "workplan:document_download",
+    "workplan:document_new",
+    "workplan:document_version_new",
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

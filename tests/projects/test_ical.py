@@ -16,6 +16,11 @@ from tests.projects.factories_workplan import (
     statuses,
 )
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "workplan:calendar",
+]
+
 BERLIN = [
     "BEGIN:VTIMEZONE",
     "TZID:Europe/Berlin",

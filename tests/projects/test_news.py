@@ -16,6 +16,15 @@ from tests.projects.factories_workplan import (
     statuses,
 )
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "workplan:news_list",
+    "workplan:news_detail",
+    "workplan:news_new",
+    "workplan:news_edit",
+    "workplan:news_delete",
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

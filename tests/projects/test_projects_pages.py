@@ -12,6 +12,15 @@ from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory, ProjectFactory
 from tests.projects.factories import ACTORS, bulk_projects, consortium_world
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "projects:list",
+    "projects:detail",
+    "projects:edit",
+    "projects:create",
+    "projects:mine",
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

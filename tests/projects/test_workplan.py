@@ -18,6 +18,17 @@ from tests.projects.factories_workplan import (
     statuses,
 )
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "workplan:overview",
+    "workplan:work_package_new",
+    "workplan:work_package_edit",
+    "workplan:work_package_delete",
+    "workplan:milestone_new",
+    "workplan:milestone_edit",
+    "workplan:milestone_delete",
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

@@ -26,6 +26,23 @@ from tests.projects.factories_workplan import (
     use_private_storage,
 )
 
+# Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
+COVERS = [
+    "v1_projects_milestones_list",
+    "v1_projects_milestones_retrieve",
+    "v1_projects_milestones_create",
+    "v1_projects_milestones_partial_update",
+    "v1_projects_milestones_destroy",
+    "v1_projects_work_packages_list",
+    "v1_projects_work_packages_retrieve",
+    "v1_projects_news_list",
+    "v1_projects_news_retrieve",
+    "v1_projects_documents_list",
+    "v1_projects_documents_retrieve",
+    "v1_projects_documents_download_retrieve",
+    "v1_projects_documents_create",
+]
+
 
 @pytest.fixture(autouse=True)
 def _english(settings):

@@ -62,9 +62,14 @@ class ContributorWrites(BasePermission):
         project = view.get_project()
         if request.method in SAFE_METHODS:
             return True
-        return bool(request.user and request.user.is_authenticated) and can_contribute(
-            request.user, project
-        )
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if can_contribute(request.user, project):
+            return True
+        if view.kwargs.get("pk") is not None:
+            # an object the caller may not even see answers 404, as if missing, not 403
+            view.get_object()
+        return False
 
 
 class ProjectNestedViewSet(viewsets.GenericViewSet):

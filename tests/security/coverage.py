@@ -17,6 +17,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
@@ -92,3 +93,82 @@ def collect() -> Declarations:
         for key in getattr(module, "COVERS", ()):
             declarations.add(key, name)
     return declarations
+
+
+# --- helpers for the matrix tests in tests/security/ ---------------------------------------------
+
+# The kinds of user of every matrix, in this order: nobody, the admin of another organisation,
+# a member and an admin of the organisation that owns the object, and staff.
+KINDS = ("anonymous", "other", "member", "admin", "staff")
+# Columns that change on every request (log-in time) and say nothing about the object.
+VOLATILE_FIELDS = {"last_login"}
+STATEFUL_APPS = ("accounts", "partners", "projects", "matchmaking", "notifications", "spinportal")
+
+
+def db_state() -> dict[str, list[tuple]]:
+    """Every row of the portal's own tables, for asserting that a denied write changed nothing."""
+    from django.apps import apps
+
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in STATEFUL_APPS or model._meta.proxy:
+            continue
+        columns = [
+            f.attname for f in model._meta.concrete_fields if f.attname not in VOLATILE_FIELDS
+        ]
+        rows = model._default_manager.order_by("pk").values_list(*columns)
+        state[model._meta.label] = [tuple(map(repr, row)) for row in rows]
+    return state
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return sorted(label for label in before if before[label] != after[label])
+
+
+@pytest.fixture
+def cast(db, settings):
+    """Two active organisations A and B, an admin and a member each, and staff.
+
+    The matrix kinds map to: other = B's admin, member = A's member, admin = A's admin."""
+    from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
+
+    # enrolment in two-factor authentication is tested with the authentication (issue 7.2)
+    settings.MFA_REQUIRED_FOR_PRIVILEGED = False
+    org_a = OrganisationFactory(name="Alpha Energie GmbH", slug="alpha")
+    org_b = OrganisationFactory(name="Beta Stahl AG", slug="beta")
+    people = {
+        "admin": MembershipFactory(organisation=org_a, role="admin").user,
+        "member": MembershipFactory(organisation=org_a, role="member").user,
+        "other": MembershipFactory(organisation=org_b, role="admin").user,
+        "other_member": MembershipFactory(organisation=org_b, role="member").user,
+        "staff": StaffFactory(),
+        "anonymous": None,
+    }
+    return {"org_a": org_a, "org_b": org_b, **people}
+
+
+def page_statuses(client, cast, method, url, data=None, kinds=KINDS) -> list[int]:
+    """The status code of one request per kind of user (HTML pages, session log-in)."""
+    codes = []
+    for kind in kinds:
+        client.logout()
+        if cast[kind] is not None:
+            client.force_login(cast[kind])
+        payload = data() if callable(data) else (data or {})
+        codes.append(getattr(client, method)(url, payload).status_code)
+    return codes
+
+
+def api_statuses(api_client, cast, method, url, data=None, kinds=KINDS) -> list[int]:
+    """The status code of one API request per kind of user."""
+    codes = []
+    for kind in kinds:
+        api_client.force_authenticate(cast[kind])
+        payload = data() if callable(data) else data
+        if method == "get":
+            response = api_client.get(url)
+        else:
+            response = getattr(api_client, method)(url, payload, format="json")
+        codes.append(response.status_code)
+    api_client.force_authenticate(None)
+    return codes

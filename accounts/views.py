@@ -1,9 +1,14 @@
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,3 +60,24 @@ def api_token_revoke_view(request, pk: int):
     api_token_revoke(user=request.user, token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")
+
+
+def admin_login(request, extra_context=None):
+    """The admin's log-in form is replaced by the portal's (allauth) log-in.
+
+    One log-in for everything means one set of protections: allauth's rate limits on the shared
+    cache, enumeration-safe errors and the second factor. The admin sends unauthenticated
+    visitors here with ?next=; they come back after logging in.
+    """
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        # Logged in, but not staff: sending them to the log-in page would loop back here.
+        raise PermissionDenied
+    return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "spinportal.urls"
@@ -189,6 +190,13 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SPIN Portal"
+# Staff and organisation admins must enrol a TOTP authenticator before they use the portal
+# (accounts.middleware.MfaRequiredMiddleware). Off only in the test settings.
+MFA_REQUIRED_FOR_PRIVILEGED = True
+# Reverse proxies in front of the portal that append to X-Forwarded-For: the client address
+# for rate limits and throttles is then the one the outermost trusted proxy saw.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
@@ -241,7 +249,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token, Swagger UI gets it from its template.
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -276,11 +287,19 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "spinportal.api.errors.exception_handler",
+    # One bucket per API token, per logged-in browser user and per anonymous client address,
+    # all in the shared cache (Redis in production), answered with 429 and Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "spinportal.api.throttling.TokenRateThrottle",
+        "spinportal.api.throttling.SessionUserRateThrottle",
+        "spinportal.api.throttling.AnonRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": "600/min",
+        "user": "600/min",
+        "anon": "120/min",
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SPIN Portal API",

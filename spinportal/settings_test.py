@@ -15,3 +15,6 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 ACCOUNT_RATE_LIMITS = {}
+# Most tests log staff and organisation admins in with force_login; the tests of the MFA
+# requirement (tests/accounts/test_mfa_required.py) switch it on again.
+MFA_REQUIRED_FOR_PRIVILEGED = False

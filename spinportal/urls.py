@@ -4,7 +4,11 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.views import admin_login
 from spinportal import health, views
+
+# The admin has no log-in form of its own: it uses the portal's (rate limits, second factor).
+admin.site.login = admin_login
 
 handler403 = "spinportal.views.permission_denied"
 handler404 = "spinportal.views.not_found"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from spinportal.demo import data
@@ -49,3 +50,8 @@ class Command(BaseCommand):
                 f"  organisation admin:       anna.schmidt@demo.spin.example (FH Dortmund)\n"
                 f"  member:                   jonas.becker@demo.spin.example (FH Dortmund)"
             )
+            if settings.MFA_REQUIRED_FOR_PRIVILEGED:
+                self.stdout.write(
+                    "Staff and organisation admins must set up an authenticator app "
+                    "(two-factor authentication) on their first login."
+                )

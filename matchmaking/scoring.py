@@ -300,9 +300,9 @@ def build_explanation(
     terms: list[str],
     components: Mapping[str, float],
 ) -> dict:
-    """The Match.explanation JSON (version 1); see matchmaking.engine for the full shape."""
+    """The Match.explanation JSON (version 2); see matchmaking.engine for the full shape."""
     return {
-        "version": 1,
+        "version": 2,
         "score": score,
         "shared": shared,
         "complementary": complementary,

@@ -2,10 +2,10 @@
 (column-oriented) sparse index of all candidates, scores opportunities against all of them at
 once and stores the best ones as Match rows.
 
-Match.explanation (version 1)::
+Match.explanation (version 2)::
 
     {
-      "version": 1,
+      "version": 2,
       "score": 87,                                  # the same as Match.score
       "shared": [{"slug": "battery-storage", "de": "Batteriespeicher", "en": "Battery storage"}],
       "complementary": [{"key": "science_industry", "from": "large_enterprise",
@@ -14,17 +14,16 @@ Match.explanation (version 1)::
                    "en": "Insulation testing"}],
       "terms": ["Prüfstand", "Hochvolt"],           # shared words of the two texts
       "components": {"forward": 1.0, "backward": 0.707, "text": 0.31,
-                     "complementarity": 1.0, "partner_kind": 1.0, "responsiveness": 1.0},
-      "sentence": {"en": "Shared: battery storage; complementary: large enterprise ↔ research
-                   institute; also relevant: insulation testing.", "de": "…"}
+                     "complementarity": 1.0, "partner_kind": 1.0, "responsiveness": 1.0}
     }
 
 "shared" are concepts both sides have (declared or found in their text), "related" the target's
 concepts that are a parent, child or close relative of one of the opportunity's, "complementary"
 the rules of `scoring.complement_rules` that hold, with the Organisation.Kind values of the
 opportunity's organisation ("from") and of the target's ("to"). Templates can render the lists
-themselves (`explanation_sentence(explanation, language)` does it with gettext); "sentence"
-is the same text rendered when the match was computed.
+themselves; `explanation_sentence(explanation, language)` renders them as one sentence with
+gettext. Version 1 also stored that sentence in both languages ("sentence"); version 2 leaves it
+out: it was rendered for each of millions of rows, most of which are never shown.
 
 The index lives in the process (a Celery worker keeps it between tasks) and is kept current
 by overlaying changed rows: `refresh()` marks changed rows of the base blocks dead and scores

@@ -37,9 +37,6 @@ def explanation_for(
         terms=[surface.get(s, s) for s in stems],
         components=components,
     )
-    explanation["sentence"] = {
-        language: explanation_sentence(explanation, language) for language in ("en", "de")
-    }
     return explanation
 
 

@@ -91,7 +91,7 @@ def test_stores_ranked_organisations_with_exact_scores_and_explanation(cluster):
     assert explanation["complementary"] == [
         {"key": "science_industry", "from": "large_enterprise", "to": "research_institute"}
     ]
-    assert explanation["sentence"]["en"] == (
+    assert engine.explanation_sentence(explanation, "en") == (
         "Shared: Battery storage, High-voltage engineering; "
         "complementary: Large enterprise ↔ Research institute; also relevant: Insulation testing."
     )

@@ -7,11 +7,20 @@ is Redis in production, so all gunicorn workers share them. A refused request ge
 """
 
 from rest_framework import throttling
+from rest_framework.settings import api_settings
 
 from accounts.models import ApiToken
 
 
-class TokenRateThrottle(throttling.SimpleRateThrottle):
+class SettingsRateMixin:
+    """Reads the rate when the request comes, not when the class is imported (DRF's default),
+    so a changed REST_FRAMEWORK setting applies at once."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class TokenRateThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):
     """Requests authenticated with a personal API token, keyed by the token's id."""
 
     scope = "token"
@@ -22,7 +31,7 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
 
-class SessionUserRateThrottle(throttling.SimpleRateThrottle):
+class SessionUserRateThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):
     """Logged-in browser sessions (no token), keyed by the user's id."""
 
     scope = "user"
@@ -33,7 +42,7 @@ class SessionUserRateThrottle(throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 
 
-class AnonRateThrottle(throttling.AnonRateThrottle):
+class AnonRateThrottle(SettingsRateMixin, throttling.AnonRateThrottle):
     """Anonymous clients, keyed by address (X-Forwarded-For behind NUM_PROXIES proxies)."""
 
     scope = "anon"

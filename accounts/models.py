@@ -52,6 +52,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    deleted_at = models.DateTimeField(
+        _("deleted"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person deleted their account; the row stays, anonymised."),
+    )
 
     objects = UserManager()
 
@@ -69,6 +75,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
+        if self.deleted_at is not None:
+            return str(_("Deleted account"))
         name = f"{self.title} {self.full_name}".strip()
         return name or self.email
 

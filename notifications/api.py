@@ -41,6 +41,8 @@ from spinportal.api.permissions import IsAuthenticatedWithScope
 from spinportal.api.serializers import ErrorSerializer
 
 ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}
+# writes: a token with the scope "read" is refused with 403
+WRITE_ERRORS = {**ERRORS, 403: ErrorSerializer}
 
 # --- Notifications ---------------------------------------------------------------------------
 
@@ -94,7 +96,7 @@ class NotificationViewSet(
             unread = params.validated_data["unread"]
         return notification_list(user=self.request.user, unread_only=unread)
 
-    @extend_schema(request=None, responses={200: NotificationSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: NotificationSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = notification_mark_read(user=request.user, notification=self.get_object())
@@ -107,6 +109,7 @@ class NotificationViewSet(
                 "NotificationsMarkedRead", {"marked": serializers.IntegerField()}
             ),
             401: ErrorSerializer,
+            403: ErrorSerializer,
         },
     )
     @action(detail=False, methods=["post"], url_path="read-all")
@@ -136,11 +139,11 @@ def _preference_rows(user) -> list[dict]:
     retrieve=extend_schema(responses={200: PreferenceSerializer, **ERRORS}),
     update=extend_schema(
         request=PreferenceSerializer,
-        responses={200: PreferenceSerializer, 400: ErrorSerializer, **ERRORS},
+        responses={200: PreferenceSerializer, 400: ErrorSerializer, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(
         request=PreferenceSerializer,
-        responses={200: PreferenceSerializer, 400: ErrorSerializer, **ERRORS},
+        responses={200: PreferenceSerializer, 400: ErrorSerializer, **WRITE_ERRORS},
     ),
 )
 class NotificationPreferenceViewSet(viewsets.ViewSet):
@@ -279,7 +282,8 @@ WEBHOOK_ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializ
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: WebhookSerializer(many=True), 401: ErrorSerializer}),
+    # 404: a page number out of range (the paginator's answer)
+    list=extend_schema(responses={200: WebhookSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: WebhookSerializer, **ERRORS}),
     create=extend_schema(
         request=WebhookCreateInputSerializer,
@@ -293,7 +297,7 @@ WEBHOOK_ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializ
         request=WebhookUpdateInputSerializer,
         responses={200: WebhookSerializer, **WEBHOOK_ERRORS, 404: ErrorSerializer},
     ),
-    destroy=extend_schema(responses={204: None, **ERRORS}),
+    destroy=extend_schema(responses={204: None, **WRITE_ERRORS}),
 )
 class WebhookViewSet(viewsets.ModelViewSet):
     """Webhooks of the organisations the user administers (all for staff)."""
@@ -338,13 +342,13 @@ class WebhookViewSet(viewsets.ModelViewSet):
         page = self.paginate_queryset(webhook_deliveries(endpoint=self.get_object()))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses={202: WebhookDeliverySerializer, **ERRORS})
+    @extend_schema(request=None, responses={202: WebhookDeliverySerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
     def ping(self, request, pk=None):
         delivery = webhook_ping(actor=request.user, endpoint=self.get_object())
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses={200: SecretSerializer, **ERRORS})
+    @extend_schema(request=None, responses={200: SecretSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         return Response(

@@ -103,7 +103,7 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
         return counts
     connection = get_connection(fail_silently=False)
     opened = False
-    retry_soonest = None
+    retry_times: list[dt.datetime] = []
     try:
         for delivery in deliveries:
             address = _recipient_address(delivery)
@@ -124,7 +124,7 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
                 counts["failed"] += 1
                 if delivery.status == Delivery.Status.RETRY:
                     when = delivery.next_attempt_at
-                    retry_soonest = when if retry_soonest is None else min(retry_soonest, when)
+                    retry_times.append(when)
                 # a broken connection is reopened for the next message
                 with contextlib.suppress(Exception):
                     connection.close()
@@ -135,8 +135,8 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
         if opened:
             with contextlib.suppress(Exception):
                 connection.close()
-    if retry_soonest is not None:
-        transaction.on_commit(lambda: _schedule_retry(retry_soonest))
+    if retry_times:
+        transaction.on_commit(lambda: _schedule_retries(retry_times))
     return counts
 
 
@@ -191,6 +191,13 @@ def _send(connection, message, *, on_accepting) -> None:
     code, reply = smtp.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)
+
+
+def _schedule_retries(times: list[dt.datetime]) -> None:
+    """A sweep when the first retry is due and one when the last is (jitter spreads them), so
+    retries do not wait for the periodic sweep; that one remains the safety net."""
+    for when in sorted({min(times), max(times)}):
+        _schedule_retry(when)
 
 
 def _schedule_retry(when: dt.datetime) -> None:
@@ -354,7 +361,7 @@ def send_webhook_deliveries(ids: list[int]) -> dict[str, int]:
     from notifications.webhooks import PING, webhook_disable
 
     counts = {"sent": 0, "failed": 0, "skipped": 0}
-    retry_soonest = None
+    retry_times: list[dt.datetime] = []
     for delivery in _claim_webhooks(ids):
         endpoint = delivery.endpoint
         if not endpoint.is_active and delivery.event_type != PING:
@@ -393,7 +400,7 @@ def send_webhook_deliveries(ids: list[int]) -> dict[str, int]:
             next_attempt_at=next_attempt,
         )
         if next_attempt is not None:
-            retry_soonest = min(retry_soonest or next_attempt, next_attempt)
+            retry_times.append(next_attempt)
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
             consecutive_failures=F("consecutive_failures") + 1
         )
@@ -404,6 +411,6 @@ def send_webhook_deliveries(ids: list[int]) -> dict[str, int]:
         )
         if failures is not None and failures >= WebhookEndpoint.DISABLE_AFTER_FAILURES:
             webhook_disable(endpoint_id=endpoint.pk, now=now)
-    if retry_soonest is not None:
-        transaction.on_commit(lambda: _schedule_retry(retry_soonest))
+    if retry_times:
+        transaction.on_commit(lambda: _schedule_retries(retry_times))
     return counts

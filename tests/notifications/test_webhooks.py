@@ -182,12 +182,13 @@ def test_endpoint_failing_ten_times_is_disabled_and_admins_told(
         )
     ) == [admin.pk]
     assert [m.to for m in mailoutbox] == [[admin.email]]
-    assert mailoutbox[0].subject == "A webhook was disabled"
+    assert mailoutbox[0].subject == "Ein Webhook wurde deaktiviert"
     assert mailoutbox[0].body.split("--\n")[0] == (
-        f"The webhook of {organisation.display_name} to {http_receiver.url} failed 10 times in a "
-        "row and was disabled. Check the receiver, then enable the webhook again in the portal; "
-        "events since it was disabled are not sent.\n\n"
-        f"Open in the portal: http://127.0.0.1:8000/notifications/webhooks/{endpoint.pk}/\n\n"
+        f"Der Webhook von {organisation.display_name} an {http_receiver.url} ist 10-mal in Folge "
+        "fehlgeschlagen und wurde deaktiviert. Prüfen Sie den Empfänger und aktivieren Sie den "
+        "Webhook dann im Portal wieder; Ereignisse seit der Deaktivierung werden nicht "
+        "gesendet.\n\n"
+        f"Im Portal öffnen: http://127.0.0.1:8000/notifications/webhooks/{endpoint.pk}/\n\n"
     )
     # the pending retry is not sent to a disabled webhook
     WebhookDelivery.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))

@@ -146,12 +146,12 @@ def test_approve(
     join_request.refresh_from_db()
     assert (join_request.status, join_request.decided_by) == ("approved", org_admin)
     assert [mail.to for mail in mailoutbox] == [[other_partner.email]]
-    # German by default; asserted by msgid until the German catalogue has these strings
-    assert mailoutbox[0].subject == f"You are now a member of {organisation.display_name}"
+    # in German, the requester's language
+    assert mailoutbox[0].subject == f"Sie sind jetzt Mitglied von {organisation.display_name}"
     assert mailoutbox[0].body.split("--\n")[0] == (
-        f"The administrators of {organisation.display_name} approved your request. "
-        "You are now a member.\n\n"
-        "Open in the portal: http://127.0.0.1:8000/people/me/organisations/\n\n"
+        f"Die Administratoren von {organisation.display_name} haben Ihre Anfrage genehmigt. "
+        "Sie sind jetzt Mitglied.\n\n"
+        "Im Portal öffnen: http://127.0.0.1:8000/people/me/organisations/\n\n"
     )
     actions = set(AuditRecord.objects.filter(actor=org_admin).values_list("action", flat=True))
     assert actions == {"join_request.approve", "membership.create"}
@@ -170,12 +170,13 @@ def test_decline(
     assert Membership.objects.filter(user=other_partner, organisation=organisation).count() == 0
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == (
-        f"Your request to join {organisation.display_name} was declined"
+        f"Ihre Beitrittsanfrage an {organisation.display_name} wurde abgelehnt"
     )
     assert mailoutbox[0].body.split("--\n")[0] == (
-        f"The administrators of {organisation.display_name} declined your request to join. "
-        "If you think this is a mistake, contact the organisation directly.\n\n"
-        "Open in the portal: http://127.0.0.1:8000/people/me/organisations/\n\n"
+        f"Die Administratoren von {organisation.display_name} haben Ihre Beitrittsanfrage "
+        "abgelehnt. Falls Sie dies für einen Irrtum halten, wenden Sie sich direkt an die "
+        "Organisation.\n\n"
+        "Im Portal öffnen: http://127.0.0.1:8000/people/me/organisations/\n\n"
     )
     assert AuditRecord.objects.filter(action="join_request.decline", actor=org_admin).count() == 1
 

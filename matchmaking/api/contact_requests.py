@@ -167,7 +167,11 @@ def _no_such(field: str) -> serializers.ValidationError:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=LIST_PARAMETERS, responses={200: ContactRequestSerializer}),
+    # 404: a page number out of range (the paginator's answer)
+    list=extend_schema(
+        parameters=LIST_PARAMETERS,
+        responses={200: ContactRequestSerializer, **ERRORS},
+    ),
     retrieve=extend_schema(parameters=[ID], responses={200: ContactRequestSerializer, **ERRORS}),
     create=extend_schema(
         request=ContactRequestCreateInputSerializer,

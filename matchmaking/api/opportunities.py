@@ -66,7 +66,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
     )
     competences = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     partner_kinds = serializers.ListField(child=enum_field(PartnerKind.choices), read_only=True)
-    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     description_html = serializers.SerializerMethodField()
     is_owner = serializers.SerializerMethodField(
         help_text="Whether you may change it and see its matches."
@@ -183,7 +183,11 @@ ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=OPPORTUNITY_FILTERS, responses={200: OpportunitySerializer}),
+    # 404: a page number out of range (the paginator's answer)
+    list=extend_schema(
+        parameters=OPPORTUNITY_FILTERS,
+        responses={200: OpportunitySerializer, 404: ErrorSerializer},
+    ),
     retrieve=extend_schema(parameters=[ID], responses={200: OpportunitySerializer, **ERRORS}),
     create=extend_schema(
         request=OpportunityInputSerializer,

@@ -27,6 +27,17 @@ from spinportal.api.serializers import ErrorSerializer
 from spinportal.markdown import render_markdown
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "uri"}, {"maxLength": 0}],
+        "description": "A URL, or empty when there is none.",
+    }
+)
+class OptionalURLField(serializers.CharField):
+    """A URL that may be empty ("" is what the database holds for "none")."""
+
+
 class CanEditOrganisation(BasePermission):
     """Reading is decided by visibility (get_queryset); changing by the edit predicate."""
 
@@ -41,6 +52,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     competences = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     logo_thumbnail = serializers.SerializerMethodField()
+    website = OptionalURLField(read_only=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -68,7 +80,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_logo_thumbnail(self, organisation) -> str | None:
         return (
             self._absolute(organisation.logo_thumbnail.url) if organisation.logo_thumbnail else None
@@ -113,7 +125,7 @@ class OrganisationDetailSerializer(OrganisationSerializer):
     def get_description_html(self, organisation) -> str:
         return render_markdown(organisation.description)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_logo(self, organisation) -> str | None:
         return self._absolute(organisation.logo.url) if organisation.logo else None
 
@@ -179,7 +191,11 @@ ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=ORGANISATION_FILTERS, responses={200: OrganisationSerializer}),
+    # 404: a page number out of range (the paginator's answer)
+    list=extend_schema(
+        parameters=ORGANISATION_FILTERS,
+        responses={200: OrganisationSerializer, 404: ErrorSerializer},
+    ),
     retrieve=extend_schema(
         parameters=[LOOKUP], responses={200: OrganisationDetailSerializer, 404: ErrorSerializer}
     ),

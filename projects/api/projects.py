@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from partners.api.organisations import OptionalURLField
 from partners.models import Competence, Organisation
 from projects import permissions
 from projects.models import Participation, Project, TeamMember
@@ -106,6 +107,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         help_text="The current partners, coordinator first.",
     )
     url = serializers.SerializerMethodField()
+    website = OptionalURLField(read_only=True)
 
     class Meta:
         model = Project
@@ -192,7 +194,7 @@ class ProjectDetailSerializer(ProjectSerializer):
     def get_description_html(self, project) -> str:
         return render_markdown(project.description)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_logo(self, project) -> str | None:
         return self._absolute(project.logo.url) if project.logo else None
 
@@ -295,7 +297,11 @@ ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=PROJECT_FILTERS, responses={200: ProjectSerializer}),
+    # 404: a page number out of range (the paginator's answer)
+    list=extend_schema(
+        parameters=PROJECT_FILTERS,
+        responses={200: ProjectSerializer, 404: ErrorSerializer},
+    ),
     retrieve=extend_schema(
         parameters=[LOOKUP], responses={200: ProjectDetailSerializer, 404: ErrorSerializer}
     ),

@@ -5,7 +5,10 @@ visible (else 404), consortium-only news and documents only for the consortium. 
 project team (`can_contribute`) and goes through the same services as the pages.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -118,7 +121,9 @@ class MilestoneStatusField(serializers.ChoiceField):
 
 
 class WorkPackageSerializer(serializers.ModelSerializer):
-    lead_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lead_organisation = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = WorkPackage
@@ -193,8 +198,10 @@ class WorkPackageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Proje
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    work_package = serializers.PrimaryKeyRelatedField(read_only=True)
-    responsible_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    work_package = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    responsible_organisation = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     kind = MilestoneKindField(read_only=True)
     status = MilestoneStatusField(read_only=True)
     is_overdue = serializers.BooleanField(
@@ -297,10 +304,19 @@ class NewsPostSerializer(serializers.ModelSerializer):
         return render_markdown(post.text)
 
 
+# Dates far in the past come out with local mean time offsets (+00:53:28 in Berlin before 1893),
+# which are no RFC 3339 date-times; no news item is that old.
+NEWS_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+NEWS_END = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
+
+
 class NewsPostInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     text = serializers.CharField(max_length=50000, help_text="Markdown.")
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(
+        validators=[MinValueValidator(NEWS_EPOCH), MaxValueValidator(NEWS_END)],
+        help_text="Between 1970 and 2999.",
+    )
     is_public = serializers.BooleanField(default=False)
 
 

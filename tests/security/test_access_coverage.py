@@ -111,17 +111,18 @@ def test_allow_list_is_not_declared_and_still_exists(inventory):
 
 
 def test_figures(inventory, capsys):
-    """Prints the coverage figures (visible with -s); asserts they add up."""
+    """Prints the coverage figures; the tests above fail on what is missing."""
     routes, operations, declarations = inventory
     names = {route.name for route in routes}
     api = {n for n in names if n.startswith(API_NAMESPACE)}
     allowed = {n for n in names if _allowed(n)}
     declared = {n for n in names if n in declarations.by_key}
-    assert len(api) + len(allowed) + len(declared) == len(names)
+    uncovered = len(names) - len(api) - len(allowed) - len(declared)
     covered_ops = set(operations) & set(declarations.by_key)
     with capsys.disabled():
         print(
             f"\nURL patterns: {len(routes)} ({len(names)} names): {len(declared)} covered by "
             f"matrices, {len(api)} API names covered through operations, {len(allowed)} "
-            f"allow-listed; API operations: {len(operations)}, {len(covered_ops)} covered"
+            f"allow-listed, {uncovered} uncovered; API operations: {len(operations)}, "
+            f"{len(covered_ops)} covered"
         )

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiToken, User
 from matchmaking.models import ContactRequest, Message, Opportunity
 from matchmaking.services.contact_requests import contact_request_withdraw
-from notifications.models import Notification, Preference
+from notifications.models import Delivery, Notification, Preference
 from partners.models import Invitation, JoinRequest, Membership
 from partners.permissions import forget_memberships
 from projects.models import TeamMember
@@ -152,6 +152,10 @@ def user_data_export(*, user: User) -> dict[str, Any]:
         "notifications": _rows(
             Notification.objects.filter(recipient=user),
             ["event_type", "url", "context", "created_at", "read_at"],
+        ),
+        "emails_sent": _rows(
+            Delivery.objects.filter(recipient=user),
+            ["kind", "to_email", "event_type", "status", "created_at", "sent_at"],
         ),
         "notification_preferences": [
             {

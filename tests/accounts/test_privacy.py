@@ -84,7 +84,8 @@ def test_export_contains_the_persons_data_and_no_secrets(client, anna):
     assert set(data) == {
         "format_version", "exported_at", "profile", "email_addresses", "memberships",
         "project_team_memberships", "join_requests", "opportunities_created",
-        "contact_requests_sent", "messages_sent", "notifications", "notification_preferences",
+        "contact_requests_sent", "messages_sent", "notifications", "emails_sent",
+        "notification_preferences",
         "api_tokens", "two_factor_authenticators", "actions_recorded",
     }  # fmt: skip
     assert data["profile"]["email"] == "anna@example.org"

@@ -27,6 +27,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -36,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+SNAPSHOT = Path(tempfile.gettempdir()) / "spinportal-load-src"
 WORDS = ["Energie", "Wasserstoff", "Stahl", "Speicher", "Netz", "Prozess", "Sensor", "Batterie"]
 
 
@@ -58,6 +60,31 @@ def stack_environment(port: int) -> dict[str, str]:
     return environment
 
 
+def snapshot(environment: dict[str, str]) -> Path:
+    """The committed code (git archive HEAD) in a directory of its own, so that the run is not
+    disturbed by edits in progress in the work tree; it shares the work tree's .venv."""
+    if SNAPSHOT.exists():
+        subprocess.run(["rm", "-rf", str(SNAPSHOT)], check=True)
+    SNAPSHOT.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, check=True, capture_output=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(SNAPSHOT)], input=archive.stdout, check=True)
+    (SNAPSHOT / ".venv").symlink_to(ROOT / ".venv")
+    subprocess.run(
+        [PYTHON, "manage.py", "compile_translations"],
+        cwd=SNAPSHOT,
+        env={**environment, "DJANGO_DEBUG": "1"},
+        check=True,
+        capture_output=True,
+    )
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True, capture_output=True
+    )
+    print(f"code: commit {commit.stdout.decode().strip()} exported to {SNAPSHOT}")
+    return SNAPSHOT
+
+
 def ensure_database(database_url: str) -> None:
     import psycopg
 
@@ -74,29 +101,36 @@ def ensure_database(database_url: str) -> None:
             print(f"created database {name}")
 
 
-def seed(environment: dict[str, str], organisations: int, people: int) -> None:
+SEED = """
+from django.db import transaction
+from matchmaking.engine import rebuild_all
+from spinportal.demo.seed import seed_cluster, seed_synthetic
+seed_cluster()
+print(seed_synthetic(organisations={organisations}, people={people}))
+# What `seed_demo` does, but the matches are rebuilt in one transaction: the engine's parallel
+# rebuild calls a SQLite-only connection method on PostgreSQL (reported to the lead).
+with transaction.atomic():
+    print(rebuild_all(), "opportunities matched")
+"""
+
+
+def seed(source: Path, environment: dict[str, str], organisations: int, people: int) -> None:
+    """`seed_demo --organisations N --people N --quiet-logins`, idempotent."""
     started = time.monotonic()
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        [
-            "seed_demo",
-            "--organisations",
-            str(organisations),
-            "--people",
-            str(people),
-            "--quiet-logins",
-        ],
-    ):
-        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=environment, check=True)
+    manage = [PYTHON, "manage.py"]
+    migrate = [*manage, "migrate", "--noinput", "-v0"]
+    subprocess.run(migrate, cwd=source, env=environment, check=True)
+    code = SEED.format(organisations=organisations, people=people)
+    subprocess.run([*manage, "shell", "-c", code], cwd=source, env=environment, check=True)
     print(f"seeded in {time.monotonic() - started:.0f} s")
 
 
-def start_stack(environment: dict[str, str], log_path: Path) -> subprocess.Popen:
+def start_stack(source: Path, environment: dict[str, str], log_path: Path) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
     process = subprocess.Popen(
         ["bash", "bin/up"],
-        cwd=ROOT,
+        cwd=source,
         env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -396,6 +430,11 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=10_000)
     parser.add_argument("--contacts-per-user", type=int, default=15)
     parser.add_argument("--no-seed", action="store_true")
+    parser.add_argument(
+        "--work-tree",
+        action="store_true",
+        help="run the work tree as it is instead of a snapshot of the last commit",
+    )
     args = parser.parse_args()
     seconds = min(args.seconds, 300)
 
@@ -408,12 +447,13 @@ def main() -> None:
         host, port = parts.hostname, parts.port or 80
     environment = stack_environment(port)
     os.environ.update(environment)
-    sys.path.insert(0, str(ROOT))
+    source = ROOT if args.work_tree else snapshot(environment)
+    sys.path.insert(0, str(source))
 
     if not args.base:
         ensure_database(environment["DATABASE_URL"])
     if not args.no_seed:
-        seed(environment, args.organisations, args.users)
+        seed(source, environment, args.organisations, args.users)
 
     import django
 
@@ -423,7 +463,7 @@ def main() -> None:
 
     stack = None
     if not args.base:
-        stack = start_stack(environment, ROOT / "bench" / "results" / "load-stack.log")
+        stack = start_stack(source, environment, ROOT / "bench" / "results" / "load-stack.log")
     try:
         wait_until_up(host, port, 180)
         users, sessions, plans = prepare_users(args.users, args.organisations)

@@ -50,7 +50,7 @@ def stack_environment(port: int) -> dict[str, str]:
         "DJANGO_SECRET_KEY": "load-" + secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"https://127.0.0.1:{port}",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",  # the request log gives the time spent inside Django
         "WEB_CONCURRENCY": "2",
     }
     for name, value in defaults.items():
@@ -408,6 +408,46 @@ def report(recorder: Recorder, seconds: float) -> None:
         print(f"  {line}")
 
 
+SERVER_PAGES = [
+    ("GET", r"/organisations/", "directory (both)"),
+    ("GET", r"/organisations/[^/]+/", "organisation page"),
+    ("GET", r"/contact-requests/new/", "contact form"),
+    ("POST", r"/contact-requests/new/", "contact request (POST)"),
+    ("GET", r"/projects/", "project list"),
+    ("GET", r"/projects/[^/]+/", "project page"),
+    ("GET", r"/opportunities/for-you/", "matches for you"),
+    ("GET", r"/opportunities/", "opportunity list"),
+    ("GET", r"/healthz", "/healthz"),
+]
+
+
+def report_server_side(log_path: Path, since: float) -> None:
+    """Time inside Django per page from the request log (RequestLogMiddleware): the rest of the
+    client's figure is waiting for one of the two workers."""
+    line_pattern = re.compile(r"spinportal\.request (GET|POST) (\S+) (\d+) ([\d.]+)ms")
+    times: dict[str, list[float]] = defaultdict(list)
+    with log_path.open(encoding="utf-8", errors="replace") as log:
+        log.seek(since)
+        for line in log:
+            match = line_pattern.search(line)
+            if not match:
+                continue
+            method, path, _status, milliseconds = match.groups()
+            for page_method, pattern, label in SERVER_PAGES:
+                if method == page_method and re.fullmatch(pattern, path):
+                    times[label].append(float(milliseconds))
+                    break
+    if not times:
+        print("\n(no request log lines found for the server-side times)")
+        return
+    print(f"\ntime inside Django (request log)\n{'page':<24}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}")
+    for label, values in sorted(times.items(), key=lambda item: (item[0] == "/healthz", item[0])):
+        print(
+            f"{label:<24}{len(values):>7}{statistics.median(values):>9.1f}"
+            f"{percentile(values, 0.95):>9.1f}"
+        )
+
+
 def wait_until_up(host: str, port: int, seconds: int) -> None:
     deadline = time.monotonic() + seconds
     client = Client(host, port, {})
@@ -472,6 +512,8 @@ def main() -> None:
             f"against {host}:{port} (gunicorn workers: {environment.get('WEB_CONCURRENCY')})"
         )
         recorder = Recorder()
+        log_path = ROOT / "bench" / "results" / "load-stack.log"
+        log_offset = log_path.stat().st_size if stack is not None else None
         started_at = timezone.now()
         deadline = time.monotonic() + seconds
         threads = []
@@ -490,6 +532,8 @@ def main() -> None:
         for thread in threads:
             thread.join(timeout=seconds + 120)
         report(recorder, time.monotonic() - began)
+        if log_offset is not None:
+            report_server_side(log_path, log_offset)
         check_notifications(users, started_at, wait_seconds=120)
     finally:
         if stack is not None:

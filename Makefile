@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test up install install-dev messages lint check-deploy bench worker beat clean
+.PHONY: run test up install install-dev messages lint check-deploy bench worker beat clean a11y-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,15 @@ run: install messages
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# axe-core for the accessibility tests, from npm when npm is there (they skip without it).
+tests/a11y/node_modules/axe-core/axe.min.js: tests/a11y/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --prefix tests/a11y; \
+	else echo "npm not found: accessibility tests will skip"; fi
+
+a11y-deps: tests/a11y/node_modules/axe-core/axe.min.js
+
 ## make test: the whole suite (SQLite unless DATABASE_URL / REDIS_URL are set).
-test: install-dev messages
+test: install-dev messages a11y-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## make up: gunicorn + Celery worker + Celery beat against DATABASE_URL and REDIS_URL.

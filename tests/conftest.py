@@ -107,3 +107,43 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+# --- Browser: Playwright driving Debian's chromium against live_server -------------------------
+# One session-wide browser for every directory (a second sync_playwright in the same process
+# fails). Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+# test itself stay synchronous and safe, so Django's async-safety guard is relaxed for them.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    path = chromium_path()
+    _require(path is not None, "needs chromium (apt-get install chromium)", strict=IN_CI)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

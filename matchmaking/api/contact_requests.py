@@ -32,6 +32,7 @@ from matchmaking.services.contact_requests import (
     message_create,
 )
 from partners.models import Organisation
+from partners.permissions import visible_organisations_q
 from spinportal.api.permissions import IsAuthenticatedWithScope
 from spinportal.api.serializers import ErrorSerializer
 
@@ -217,9 +218,12 @@ class ContactRequestViewSet(
             raise _no_such("receiver_organisation")
         sender_organisation = None
         if data.get("sender_organisation"):
-            sender_organisation = Organisation.objects.filter(
-                slug=data["sender_organisation"]
-            ).first()
+            # one the caller may not see (a pending one) answers as if missing
+            sender_organisation = (
+                Organisation.objects.filter(visible_organisations_q(request.user))
+                .filter(slug=data["sender_organisation"])
+                .first()
+            )
             if sender_organisation is None:
                 raise _no_such("sender_organisation")
         opportunity = None
@@ -227,7 +231,7 @@ class ContactRequestViewSet(
             # Visibility is the service's check; a missing one gets the same message.
             opportunity = Opportunity.objects.filter(public_id=data["opportunity"]).first()
             if opportunity is None:
-                raise _no_such("opportunity")
+                raise serializers.ValidationError({"opportunity": [_("No such opportunity.")]})
         contact_request = contact_request_create(
             actor=request.user,
             receiver_organisation=receiver,

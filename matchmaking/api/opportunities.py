@@ -126,7 +126,12 @@ class OpportunityInputSerializer(serializers.Serializer):
     )
     partner_kinds = serializers.ListField(child=enum_field(PartnerKind.choices), required=False)
     project = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Project.objects.all(), allow_null=True, required=False
+        slug_field="slug",
+        queryset=Project.objects.all(),
+        allow_null=True,
+        required=False,
+        # the service's answer for a project the caller may not see: the same as for a missing one
+        error_messages={"does_not_exist": _("No such project.")},
     )
     project_idea = serializers.CharField(max_length=200, allow_blank=True, required=False)
     valid_until = serializers.DateField()

@@ -40,6 +40,7 @@ from matchmaking.services.contact_requests import (
     message_create,
 )
 from partners.models import Organisation
+from partners.permissions import visible_organisations_q
 
 PAGE_SIZE = 20
 
@@ -221,7 +222,11 @@ def abuse_report_view(request, public_id):
 @login_required
 def block_list_view(request):
     if request.method == "POST":
-        organisation = get_object_or_404(Organisation, slug=request.POST.get("organisation", ""))
+        # an organisation the user may not see answers 404, as if missing (a pending one)
+        organisation = get_object_or_404(
+            Organisation.objects.filter(visible_organisations_q(request.user)),
+            slug=request.POST.get("organisation", ""),
+        )
         try:
             block_create(actor=request.user, organisation=organisation)
         except ValidationError as error:

@@ -246,7 +246,10 @@ class ProjectCreateInputSerializer(ProjectUpdateInputSerializer):
 
 class ParticipationInputSerializer(serializers.Serializer):
     organisation = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organisation.objects.all(), help_text="Organisation slug."
+        slug_field="slug",
+        # only active organisations join (the service's rule); others answer as if missing
+        queryset=Organisation.objects.filter(status=Organisation.Status.ACTIVE),
+        help_text="Organisation slug.",
     )
     role = serializers.ChoiceField(
         choices=Participation.Role.choices, default=Participation.Role.PARTNER

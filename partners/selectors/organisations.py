@@ -269,6 +269,7 @@ def organisation_member_list(*, visible_to, organisation: Organisation) -> list[
             "organisation_id",
             "user__id",
             "user__full_name",
+            "user__deleted_at",
             "user__title",
             "user__position",
             "user__email",
@@ -366,7 +367,14 @@ def organisation_pending_list() -> QuerySet:
                 "memberships",
                 queryset=Membership.objects.filter(role=Membership.Role.ADMIN)
                 .select_related("user")
-                .only("id", "organisation_id", "user__id", "user__full_name", "user__email"),
+                .only(
+                    "id",
+                    "organisation_id",
+                    "user__id",
+                    "user__full_name",
+                    "user__email",
+                    "user__deleted_at",
+                ),
                 to_attr="admin_memberships",
             )
         )

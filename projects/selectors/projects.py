@@ -294,6 +294,7 @@ def team_member_list(*, project: Project, visible_to) -> list[TeamMember]:
             "created_at",
             "user__id",
             "user__full_name",
+            "user__deleted_at",
             "user__title",
             "user__position",
             "user__email",
@@ -307,6 +308,7 @@ def team_member_list(*, project: Project, visible_to) -> list[TeamMember]:
                 output_field=IntegerField(),
             ),
             "user__full_name",
+            "user__deleted_at",
         )
     )
 

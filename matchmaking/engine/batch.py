@@ -22,7 +22,7 @@ stored rows are those of `compute_matches` (tests compare both).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -41,12 +41,12 @@ from matchmaking.text import tokenize_with_surface
 CHUNK = 64  # candidates per chunk maximum (step 2)
 MARGIN = 1e-4  # float32 prefilter error is below 1e-5
 MAX_DENSE_TERMS = 256
+TILE = 4096  # candidate columns per pass of the prefilter (a multiple of CHUNK)
 EXPLANATION_VERSION = 2
 
 
-@dataclass
-class Row:
-    """One stored match as plain values (Match without the ORM)."""
+class Row(NamedTuple):
+    """One stored match as plain values (Match without the ORM; cheap to pickle)."""
 
     opportunity_id: int
     target_opportunity_id: int | None
@@ -138,6 +138,13 @@ class Candidates:
             for i, c in enumerate(self.concept_ids)
         }
         self._complementary_json: dict[tuple, str] = {}
+        self._quoted: dict[str, str] = {}
+        codes: dict[tuple, int] = {}
+        self.trait_codes = np.array(
+            [codes.setdefault((p.traits, p.organisation_kind), len(codes)) for p in self.profiles],
+            dtype=np.int64,
+        )
+        self.trait_keys = list(codes)
 
     # per-source vectors over all candidates, cached by the source attributes they depend on
     def complement_vector(self, source: Profile) -> np.ndarray:
@@ -194,39 +201,73 @@ def _hierarchy_matrix(index: MatchingIndex) -> np.ndarray:
 
 
 def prefilter(candidates: Candidates, sources: list[Profile], excluded: list[set[int]]):
-    """float32 scores (sources × candidates), 0 where excluded or without any overlap."""
+    """float32 scores (sources × candidates), 0 where excluded or without any overlap.
+    Worked in column tiles so that the dozen passes of the formula stay in the CPU cache."""
     c = candidates
+    q = len(sources)
     rows = np.array([c.opportunity_position[s.key] for s in sources])
     sizes = c.sizes[rows][:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         forward_weights = np.where(sizes > 0, 0.6 * c.concepts[rows] / sizes, 0.0)
         backward_weights = np.where(sizes > 0, 0.6 * c.expanded[rows] / np.sqrt(sizes), 0.0)
-    forward = forward_weights.astype(np.float32) @ c.expanded_t32
-    backward = backward_weights.astype(np.float32) @ c.scaled_concepts_t32
+    forward_weights = forward_weights.astype(np.float32)
+    backward_weights = backward_weights.astype(np.float32)
     source_texts = c.texts32[rows] * np.float32(0.5)
-    text = source_texts[:, c.frequent].toarray() @ c.dense_texts_t32
+    frequent_texts = np.ascontiguousarray(source_texts[:, c.frequent].toarray())
     rare = (source_texts @ c.rare_texts_t32).tocoo()
-    if rare.nnz:
-        text[rare.row, rare.col] += rare.data
-    overlap = forward + backward
-    overlap += text
-    np.minimum(backward, 0.6, out=backward)
-    np.minimum(text, 0.25, out=text)
+    rare_order = np.argsort(rare.col, kind="stable")
+    rare_rows, rare_columns, rare_data = (
+        rare.row[rare_order],
+        rare.col[rare_order],
+        rare.data[rare_order],
+    )
+    complements, complement_of = _unique_vectors([c.complement_vector(s) for s in sources])
+    factors, factor_of = _unique_vectors([c.factor_vector(s) for s in sources])
+    scores = np.empty((q, c.n), dtype=np.float32)
+    width = min(TILE, c.n)
+    forward = np.empty((q, width), dtype=np.float32)
+    backward = np.empty_like(forward)
+    text = np.empty_like(forward)
+    overlap = np.empty_like(forward)
+    for start in range(0, c.n, TILE):
+        stop = min(start + TILE, c.n)
+        w = stop - start
+        f, b, t, o = forward[:, :w], backward[:, :w], text[:, :w], overlap[:, :w]
+        out = scores[:, start:stop]
+        np.matmul(forward_weights, c.expanded_t32[:, start:stop], out=f)
+        np.matmul(backward_weights, c.scaled_concepts_t32[:, start:stop], out=b)
+        np.matmul(frequent_texts, c.dense_texts_t32[:, start:stop], out=t)
+        low, high = np.searchsorted(rare_columns, [start, stop])
+        if high > low:
+            t[rare_rows[low:high], rare_columns[low:high] - start] += rare_data[low:high]
+        np.add(f, b, out=o)
+        o += t
+        np.minimum(b, 0.6, out=b)
+        np.minimum(t, 0.25, out=t)
+        t += complements[complement_of, start:stop]
+        f += t
+        b += t
+        np.multiply(f, b, out=out)
+        f += b
+        out /= f
+        out *= factors[factor_of, start:stop]
+        out *= o > 0
     for i, source in enumerate(sources):
-        text[i] += c.complement_vector(source)
-    forward += text
-    backward += text
-    np.multiply(forward, backward, out=text)
-    forward += backward
-    text /= forward
-    for i, source in enumerate(sources):
-        text[i] *= c.factor_vector(source)
         for organisation_id in {source.organisation_id, *excluded[i]}:
             positions = c.positions_of.get(organisation_id)
             if positions is not None:
-                text[i, positions] = 0.0
-    text *= overlap > 0
-    return text, rows
+                scores[i, positions] = 0.0
+    return scores, rows
+
+
+def _unique_vectors(vectors: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (cached, so compared by identity) vectors stacked, and each one's row."""
+    distinct: dict[int, int] = {}
+    for vector in vectors:
+        distinct.setdefault(id(vector), len(distinct))
+    by_id = {id(v): v for v in vectors}
+    stacked = np.stack([by_id[i] for i in distinct])
+    return stacked, np.array([distinct[id(v)] for v in vectors])
 
 
 def _candidates_above_bound(scores: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
@@ -266,6 +307,7 @@ def exact_scores(candidates: Candidates, sources, rows, pair_rows, columns):
             / np.where(size_product > 0, size_product, 1.0),
         )
     products = c.texts[source].multiply(c.texts[columns]).tocsr()
+    products.sort_indices()
     text = np.asarray(products.sum(axis=1)).ravel()
     source_flags = {name: values[source] for name, values in c.flags.items()}
     target_flags = {name: values[columns] for name, values in c.flags.items()}
@@ -373,7 +415,7 @@ def explain_pairs(
     target_weights = c.concepts[columns]
     shared_values = source_weights * target_weights
     # related: max over the source's concepts of (source weight · target weight) · hierarchy
-    width = max(1, int((c.concepts[rows] > 0).sum(axis=1).max()))
+    width = int((c.concepts[rows] > 0).sum(axis=1).max()) if c.concepts.shape[1] else 0
     related_values = np.zeros_like(target_weights)
     source_order = np.argsort(source_weights <= 0, axis=1, kind="stable")
     for slot in range(width):
@@ -384,54 +426,95 @@ def explain_pairs(
     related_values[(source_weights > 0) | (target_weights == 0)] = 0.0
     shared_order = np.argsort(-shared_values, axis=1, kind="stable")[:, :5]
     related_order = np.argsort(-related_values, axis=1, kind="stable")[:, :5]
-    rounded = {
-        name: np.round(np.asarray(values, dtype=float)[chosen], 3).tolist()
-        for name, values in components.items()
-    }
+    shared_ok = np.take_along_axis(shared_values, shared_order, axis=1) > 0
+    related_ok = np.take_along_axis(related_values, related_order, axis=1) > 0
     labels = c._label_json
+    shared_texts = [
+        ", ".join([labels[i] for i, ok in zip(order, oks, strict=True) if ok])
+        for order, oks in zip(shared_order.tolist(), shared_ok.tolist(), strict=True)
+    ]
+    related_texts = [
+        ", ".join([labels[i] for i, ok in zip(order, oks, strict=True) if ok])
+        for order, oks in zip(related_order.tolist(), related_ok.tolist(), strict=True)
+    ]
+    term_texts = _term_texts(c, sources, pair_rows, products)
+    component_texts = [
+        ", ".join(parts)
+        for parts in zip(
+            *(
+                [
+                    f'"{name}": {v!r}'
+                    for v in np.round(np.asarray(values, float)[chosen], 3).tolist()
+                ]
+                for name, values in components.items()
+            ),
+            strict=True,
+        )
+    ]
+    complementary = _complementary_texts(c, source_columns, columns)
+    return [
+        f'{{"version": {EXPLANATION_VERSION}, "score": {score_value}, "shared": [{shared}], '
+        f'"complementary": {complementary_text}, "related": [{related}], "terms": [{terms}], '
+        f'"components": {{{component_text}}}}}'
+        for score_value, shared, complementary_text, related, terms, component_text in zip(
+            score.tolist(),
+            shared_texts,
+            complementary,
+            related_texts,
+            term_texts,
+            component_texts,
+            strict=True,
+        )
+    ]
+
+
+def _term_texts(c: Candidates, sources, pair_rows, products) -> list[str]:
+    """Per pair, the three terms contributing most to the text similarity (ties by term, as
+    scoring.shared_terms), as the source's own words, JSON-quoted."""
+    counts = np.diff(products.indptr)
+    entry_rows = np.repeat(np.arange(len(counts)), counts)
+    order = np.lexsort((products.indices, -products.data, entry_rows))  # columns in term order
+    position = np.arange(len(order)) - np.repeat(products.indptr[:-1], counts)
+    best = order[position < 3]
+    best_rows = entry_rows[best].tolist()
+    best_terms = c.terms[products.indices[best]].tolist()
+    words: list[list[str]] = [[] for _ in counts]
+    pair_sources = pair_rows.tolist()
+    quoted = c._quoted
+    for row, stem in zip(best_rows, best_terms, strict=True):
+        word = _surface(sources[pair_sources[row]]).get(stem, stem)
+        text = quoted.get(word)
+        if text is None:
+            text = quoted[word] = json.dumps(word, ensure_ascii=False)
+        words[row].append(text)
+    return [", ".join(w) for w in words]
+
+
+def _complementary_texts(c: Candidates, source_columns, columns) -> list[str]:
+    """Per pair, the JSON list of complementarity rules that hold (cached by the traits and
+    kinds of both sides)."""
+    cache = c._complementary_json
     result = []
-    for k in range(len(pair_rows)):
-        source = sources[int(pair_rows[k])]
-        target = c.profiles[int(columns[k])]
-        shared = [labels[i] for i in shared_order[k] if shared_values[k, i] > 0]
-        related = [labels[i] for i in related_order[k] if related_values[k, i] > 0]
-        start, stop = products.indptr[k], products.indptr[k + 1]
-        stems = ""
-        if stop > start:
-            data = products.data[start:stop]
-            term_columns = products.indices[start:stop]
-            best = np.lexsort((term_columns, -data))[:3]  # columns are in term order
-            surface = _surface(source)
-            stems = ", ".join(
-                json.dumps(surface.get(s, s), ensure_ascii=False)
-                for s in c.terms[term_columns[best]]
+    for s, t in zip(
+        c.trait_codes[source_columns].tolist(), c.trait_codes[columns].tolist(), strict=True
+    ):
+        text = cache.get((s, t))
+        if text is None:
+            (source_traits, source_kind), (target_traits, target_kind) = (
+                c.trait_keys[s],
+                c.trait_keys[t],
             )
-        component_text = ", ".join(f'"{name}": {rounded[name][k]!r}' for name in rounded)
-        result.append(
-            f'{{"version": {EXPLANATION_VERSION}, "score": {int(score[k])}, '
-            f'"shared": [{", ".join(shared)}], '
-            f'"complementary": {_complementary_json(c, source, target)}, '
-            f'"related": [{", ".join(related)}], "terms": [{stems}], '
-            f'"components": {{{component_text}}}}}'
-        )
+            rules = scoring.complement_rules(source_traits.flags(), target_traits.flags())
+            text = cache[(s, t)] = json.dumps(
+                [
+                    {"key": name, "from": source_kind, "to": target_kind}
+                    for name, _weight in scoring.COMPLEMENT_RULES
+                    if rules[name]
+                ],
+                ensure_ascii=False,
+            )
+        result.append(text)
     return result
-
-
-def _complementary_json(c: Candidates, source: Profile, target: Profile) -> str:
-    key = (source.traits, source.organisation_kind, target.traits, target.organisation_kind)
-    text = c._complementary_json.get(key)
-    if text is None:
-        rules = scoring.complement_rules(source.traits.flags(), target.traits.flags())
-        text = json.dumps(
-            [
-                {"key": name, "from": source.organisation_kind, "to": target.organisation_kind}
-                for name, _weight in scoring.COMPLEMENT_RULES
-                if rules[name]
-            ],
-            ensure_ascii=False,
-        )
-        c._complementary_json[key] = text
-    return text
 
 
 __all__ = ["Block", "Candidates", "Row", "compute_rows"]

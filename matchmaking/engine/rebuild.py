@@ -11,12 +11,12 @@ from collections.abc import Callable
 from django.db import connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from threadpoolctl import threadpool_limits
 
 from matchmaking.engine.batch import Candidates, Row, compute_rows
-from matchmaking.engine.compute import _excluded_organisations
 from matchmaking.engine.index import get_index, reset_index
 from matchmaking.engine.store import _today
-from matchmaking.models import Match, Opportunity
+from matchmaking.models import ContactRequest, Match, MatchFeedback, Opportunity
 from partners.models import Organisation
 
 DEFAULT_CHUNK_SIZE = 512  # opportunities per transaction
@@ -32,6 +32,7 @@ _COLUMNS = (
     "computed_at",
 )
 _candidates: Candidates | None = None  # set in the parent before forking
+_excluded: dict[int, set[int]] = {}
 
 
 def rebuild_all(
@@ -44,7 +45,7 @@ def rebuild_all(
     its own transaction, so readers always see complete lists. `workers` processes (default:
     2, or 1 inside a transaction or on an in-memory database, where forked processes would
     not see the data). Returns the number of opportunities with matches."""
-    global _candidates
+    global _candidates, _excluded
     reset_index()
     index = get_index()
     today = _today()
@@ -57,48 +58,90 @@ def rebuild_all(
     if not keys:
         return 0
     _candidates = Candidates(index, today)
+    # Loaded here, once: on SQLite a worker reading while the parent commits would fail.
+    _excluded = _all_excluded_organisations(keys)
     chunks = [keys[i : i + chunk_size] for i in range(0, len(keys), chunk_size)]
     if workers is None:
         workers = int(os.environ.get("MATCHING_WORKERS", "2"))
-    if connection.in_atomic_block or connection.is_in_memory_db() or len(chunks) < 2:
+    if connection.in_atomic_block or _is_in_memory() or len(chunks) < 2:
         workers = 1
     done = 0
     try:
         if workers <= 1:
-            for chunk in chunks:
-                done += _rebuild_chunk(chunk)
-                if progress:
-                    progress(done, len(keys))
+            with threadpool_limits(limits=1, user_api="blas"):
+                for chunk in chunks:
+                    done += _rebuild_chunk(chunk)
+                    if progress:
+                        progress(done, len(keys))
         else:
             connections.close_all()  # each process opens its own connection
             context = multiprocessing.get_context("fork")
+            # SQLite has one writer at a time: there the workers hand their rows to this
+            # process, which writes while they compute the next chunks.
+            writes_here = connection.vendor != "postgresql"
+            task = _compute_chunk if writes_here else _rebuild_chunk
             with context.Pool(workers, initializer=_worker_start) as pool:
-                for count in pool.imap_unordered(_rebuild_chunk, chunks):
-                    done += count
-                    if progress:
-                        progress(done, len(keys))
+                # At most two chunks per worker in flight: results waiting for the writer
+                # would otherwise pile up in this process's memory.
+                pending: list = []
+                for chunk in [*chunks, None]:
+                    if chunk is not None:
+                        pending.append(pool.apply_async(task, (chunk,)))
+                    while pending and (chunk is None or len(pending) >= 2 * workers):
+                        result = pending.pop(0).get()
+                        if writes_here:
+                            written, rows = result
+                            write_rows(written, rows)
+                            result = len(written)
+                        done += result
+                        if progress:
+                            progress(done, len(keys))
     finally:
-        _candidates = None
+        _candidates, _excluded = None, {}
     return len(keys)
+
+
+def _all_excluded_organisations(keys: list[int]) -> dict[int, set[int]]:
+    """As compute._excluded_organisations for all `keys`, without a list of ids in the SQL."""
+    excluded: dict[int, set[int]] = {pk: set() for pk in keys}
+    for pk, sender, receiver in ContactRequest.objects.filter(
+        opportunity__isnull=False
+    ).values_list("opportunity_id", "sender_organisation_id", "receiver_organisation_id"):
+        if pk in excluded:
+            excluded[pk] |= {sender, receiver}
+    for pk, organisation_id in MatchFeedback.objects.filter(is_dismissed=True).values_list(
+        "opportunity_id", "organisation_id"
+    ):
+        if pk in excluded:
+            excluded[pk].add(organisation_id)
+    return excluded
 
 
 def _worker_start() -> None:
     connections.close_all()  # never reuse the parent's socket
+    # One BLAS thread per process: the products are small, and threads of two workers
+    # spinning on two cores cost more than they bring.
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _rebuild_chunk(keys: list[int]) -> int:
+    keys, rows = _compute_chunk(keys)
+    write_rows(keys, rows)
+    return len(keys)
+
+
+def _compute_chunk(keys: list[int]) -> tuple[list[int], list[Row]]:
     candidates = _candidates
     if candidates is None:
         raise RuntimeError("_rebuild_chunk runs only inside rebuild_all")
     profiles = candidates.index.opportunity_profiles
     sources = [profiles[k] for k in keys]
-    excluded = _excluded_organisations(keys)
+    excluded = _excluded
     rows: list[Row] = []
     for start in range(0, len(sources), BLOCK_SIZE):
         block = sources[start : start + BLOCK_SIZE]
         rows.extend(compute_rows(candidates, block, [excluded[s.key] for s in block]))
-    write_rows(keys, rows)
-    return len(keys)
+    return keys, rows
 
 
 def write_rows(opportunity_ids: list[int], rows: list[Row]) -> None:
@@ -143,3 +186,7 @@ def _copy_rows(cursor, table: str, rows: list[Row], now) -> None:
     ]
     with cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
         copy.write("".join(lines))
+
+
+def _is_in_memory() -> bool:
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()

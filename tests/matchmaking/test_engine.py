@@ -1,15 +1,19 @@
 """The engine against the database: exclusions, stored ranks and scores, incremental updates."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
 
-from matchmaking import engine
+from matchmaking import engine, evaluation
+from matchmaking.engine import batch
 from matchmaking.models import ContactRequest, Match, Opportunity
 from matchmaking.scheduling import schedule_opportunity_matching, schedule_organisation_matching
 from partners.models import Competence, Organisation
 from tests.factories import OrganisationFactory
+from tests.matchmaking.evaluation_set import OPPORTUNITIES as EVALUATION_OPPORTUNITIES
+from tests.matchmaking.evaluation_set import ORGANISATIONS
 from tests.matchmaking.factories import (
     ContactRequestFactory,
     MatchFeedbackFactory,
@@ -228,3 +232,24 @@ def test_queries_for_one_update_are_bounded(cluster, django_assert_max_num_queri
     engine.get_index()
     with django_assert_max_num_queries(30):
         engine.update_opportunity(cluster["opportunity"].pk)
+
+
+def test_rebuild_scorer_stores_what_the_per_pair_path_stores(db):
+    # given the labelled evaluation set as an index (42 opportunities, 26 organisations)
+    index, _org_keys, _concept_id = evaluation._index(ORGANISATIONS, EVALUATION_OPPORTUNITIES)
+    sources = list(index.opportunity_profiles.values())
+    # when both paths compute every opportunity's matches
+    per_pair = engine.compute_matches(index, sources, 0)
+    candidates = batch.Candidates(index, 0)
+    rows = []
+    for start in range(0, len(sources), 16):
+        block = sources[start : start + 16]
+        rows += batch.compute_rows(candidates, block, [set()] * len(block))
+
+    # then the rows, ranks, scores and explanations are the same
+    def key(row):
+        return (row.opportunity_id, row.target_opportunity_id or 0, row.target_organisation_id)
+
+    expected = {key(m): (m.score, m.rank, {**m.explanation, "version": 2}) for m in per_pair}
+    assert len(rows) == len(per_pair) == 600
+    assert {key(r): (r.score, r.rank, json.loads(r.explanation)) for r in rows} == expected

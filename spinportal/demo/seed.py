@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts.models import User
 from partners.models import Competence, Membership, Organisation, Sector
+from partners.taxonomy import load_taxonomy
 from projects.models import Participation, Project, TeamMember
 from spinportal.demo import data
 
@@ -29,6 +30,9 @@ def _verified_user(email: str, full_name: str, password_hash: str, **fields) -> 
 @transaction.atomic
 def seed_cluster() -> dict[str, int]:
     """The real organisations, fictional people, the three projects. Safe to run again."""
+    # The taxonomy comes with a data migration; loading it again is idempotent and makes the
+    # seed work on a database whose tables were flushed (transactional tests).
+    load_taxonomy(Competence, Sector)
     password_hash = make_password(data.DEMO_PASSWORD)
     competences = {c.slug: c for c in Competence.objects.all()}
     sectors = {s.slug: s for s in Sector.objects.all()}

@@ -72,6 +72,8 @@ class OpportunityForm(ServiceErrorsMixin, forms.ModelForm):
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk__in=active_member_organisation_ids(user)
             ).order_by("name")
+        # radio buttons need no "choose one" entry
+        self.fields["kind"].choices = Opportunity.Kind.choices
         self.fields["competences"].queryset = Competence.objects.all()
         self.fields["competences"].choices = competence_choices()
         self.fields["project"].queryset = Project.objects.filter(visible_projects_q(user)).order_by(

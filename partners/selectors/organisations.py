@@ -39,12 +39,13 @@ LIST_FIELDS = (
     "updated_at",
 )
 
+# Names sort case-insensitively: "thyssenkrupp" and "ruhr:HUB" belong among the t's and r's.
 SORTS = {
-    "name": ["name", "id"],
-    "-name": ["-name", "-id"],
-    "city": ["city", "name", "id"],
+    "name": [Lower("name"), "id"],
+    "-name": [Lower("name").desc(), "-id"],
+    "city": [Lower("city"), Lower("name"), "id"],
     "newest": ["-created_at", "-id"],
-    "relevance": ["-relevance", "name", "id"],
+    "relevance": ["-relevance", Lower("name"), "id"],
 }
 DEFAULT_SORT = "name"
 DEFAULT_SEARCH_SORT = "relevance"

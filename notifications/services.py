@@ -215,7 +215,10 @@ def preferences_for(user: User) -> list[tuple[str, object, str, bool]]:
 def delivery_retry(*, actor: User, deliveries) -> int:
     """Puts dead-letter deliveries back into the outbox (staff action in the admin)."""
     keys = []
-    for delivery in deliveries.select_for_update().filter(status=Delivery.Status.DEAD):
+    # a fresh queryset: the admin's select_related (a nullable FK, an outer join) cannot be
+    # locked FOR UPDATE on PostgreSQL
+    dead = Delivery.objects.filter(pk__in=deliveries.values("pk"), status=Delivery.Status.DEAD)
+    for delivery in dead.select_for_update().order_by("pk"):
         delivery.status = Delivery.Status.PENDING
         delivery.attempts = 0
         delivery.next_attempt_at = None

@@ -265,7 +265,10 @@ def webhook_disable(*, endpoint_id: int, now: dt.datetime) -> bool:
 def webhook_delivery_retry(*, actor: User, deliveries) -> int:
     """Puts dead webhook deliveries back into the outbox (staff action in the admin)."""
     ids = []
-    for delivery in deliveries.select_for_update().filter(status=WebhookDelivery.Status.DEAD):
+    dead = WebhookDelivery.objects.filter(
+        pk__in=deliveries.values("pk"), status=WebhookDelivery.Status.DEAD
+    )
+    for delivery in dead.select_for_update().order_by("pk"):
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
             status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None, last_error=""
         )

@@ -6,6 +6,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.notifications.fixtures import eager_outbox_mode
+
 
 class Receiver:
     """Records every POST; answers with the next status from `statuses` (then 200)."""
@@ -47,6 +49,17 @@ class Receiver:
 
     def delivered(self) -> list[dict]:
         return [r for r in self.requests if 200 <= r["status"] < 300]
+
+
+@pytest.fixture(autouse=True)
+def _unit_test_mode(request, settings):
+    """Unit tests run tasks in-process after commit (eager) and keep sessions in the database,
+    also in the services pass (REDIS_URL set), so that they assert the same mails and query
+    counts in both passes. The integration tests (fixture `stack`) use the real worker."""
+    if "stack" in request.fixturenames:
+        yield
+        return
+    yield from eager_outbox_mode(settings)
 
 
 @pytest.fixture

@@ -83,8 +83,17 @@ class RedisServer:
 class Worker:
     """`celery -A spinportal worker --pool=solo` against the test database and our Redis."""
 
-    def __init__(self, *, database_url: str, redis_url: str, email_url: str, log: Path):
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        redis_url: str,
+        email_url: str,
+        log: Path,
+        pool: tuple[str, ...] = ("--pool=solo",),
+    ):
         self.log = log
+        self.pool = list(pool)
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",

@@ -15,6 +15,7 @@ from partners.services import memberships
 from partners.services.memberships import invitation_token, invitation_url
 from spinportal.models import AuditRecord
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from tests.notifications.fixtures import eager_outbox  # noqa: F401 - a fixture
 from tests.partners.factories_people import InvitationFactory
 
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
@@ -22,7 +23,7 @@ COVERS = [
     "people:invitation_accept",
 ]
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_outbox")]
 
 
 @pytest.fixture(autouse=True)

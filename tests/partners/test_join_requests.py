@@ -5,6 +5,7 @@ from notifications.models import Notification
 from partners.models import JoinRequest, Membership
 from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.notifications.fixtures import eager_outbox  # noqa: F401 - a fixture
 from tests.partners.factories_people import JoinRequestFactory
 
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
@@ -13,7 +14,7 @@ COVERS = [
     "people:join_request_decline",
 ]
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_outbox")]
 
 
 @pytest.fixture(autouse=True)

@@ -108,12 +108,14 @@ def brute_force(index: engine.MatchingIndex, source: engine.Profile, today: int)
 
 
 def top_20_query(opportunity_id: int):
-    """The stored organisations of one opportunity, best first: only the shown columns, in
-    the order of the (opportunity, rank) index."""
+    """The stored organisations of one opportunity, best first: only the shown columns (the
+    explanation included), in the order of the (opportunity, rank) index."""
     return (
         Match.objects.filter(opportunity_id=opportunity_id, target_opportunity__isnull=True)
         .order_by("rank")
-        .values_list("rank", "score", "target_organisation_id", "target_organisation__name")[:20]
+        .values_list(
+            "rank", "score", "target_organisation_id", "target_organisation__name", "explanation"
+        )[:20]
     )
 
 
@@ -167,6 +169,22 @@ def main() -> None:
         f"{peak_mib():.0f} MiB, largest worker {peak_mib(resource.RUSAGE_CHILDREN):.0f} MiB"
     )
     index = engine.get_index()  # rebuild_all starts from a fresh index
+    check = [k for k in sample[:20] if index.opportunity_profiles[k].valid_until >= today]
+    fields = ("opportunity_id", "target_opportunity_id", "target_organisation_id", "score", "rank")
+    per_pair = sorted(
+        tuple(getattr(m, f) or 0 for f in fields)
+        for m in engine.compute_matches(
+            index, [index.opportunity_profiles[k] for k in check], today
+        )
+    )
+    rebuilt = sorted(
+        tuple(v or 0 for v in row)
+        for row in Match.objects.filter(opportunity_id__in=check).values_list(*fields)
+    )
+    print(
+        f"rebuilt rows of {len(check)} sampled opportunities equal the per-pair path's: "
+        f"{rebuilt == per_pair} ({len(rebuilt)} rows)"
+    )
 
     # Reading the stored top 20 (organisations) of one opportunity.
     with connection.cursor() as cursor:

@@ -99,6 +99,14 @@ class Candidates:
             [organisations.expanded.T, opportunities.expanded.T]
         ).toarray()
         self.sizes = np.concatenate([organisations.sizes, opportunities.sizes])
+        # The blocks' own sparse matrices side by side, for the exact pass.
+        self.concepts_by_concept = sparse.hstack(
+            [organisations.concepts, opportunities.concepts]
+        ).tocsr()
+        self.expanded_by_concept = sparse.hstack(
+            [organisations.expanded, opportunities.expanded]
+        ).tocsr()
+        self.texts_by_term = sparse.hstack([organisations.texts, opportunities.texts]).tocsr()
         root = np.sqrt(self.sizes)
         with np.errstate(divide="ignore", invalid="ignore"):
             scaled = np.where(root[:, None] > 0, self.concepts / root[:, None], 0.0)
@@ -291,24 +299,34 @@ def _candidates_above_bound(scores: np.ndarray, limit: int) -> tuple[np.ndarray,
 
 def exact_scores(candidates: Candidates, sources, rows, pair_rows, columns):
     """Exact float64 components and raw scores of the pairs (source row, candidate column),
-    with the arithmetic of score_block."""
+    bit for bit those of score_block: the same source matrices and the same sparse products,
+    restricted to the candidate columns (a product's entry does not depend on the others)."""
     c = candidates
+    index = c.index
     source = rows[pair_rows]
-    source_sizes = c.sizes[source]
+    source_concepts = index.concept_matrix([s.concepts for s in sources])
+    source_expanded = index.concept_matrix([index.expand(s.concepts) for s in sources])
+    source_texts = index.text_matrix([s.tokens for s in sources])
+    source_sizes = np.asarray(source_concepts.sum(axis=1)).ravel()[pair_rows]
     target_sizes = c.sizes[columns]
+    used, position = np.unique(columns, return_inverse=True)
+
+    def product(left, right):
+        return (left @ right[:, used]).toarray()[pair_rows, position]
+
     with np.errstate(divide="ignore", invalid="ignore"):
-        forward = np.einsum("kc,kc->k", c.concepts[source], c.expanded[columns]) / np.where(
+        forward = product(source_concepts, c.expanded_by_concept) / np.where(
             source_sizes > 0, source_sizes, 1.0
         )
         size_product = np.sqrt(source_sizes * target_sizes)
         backward = np.minimum(
             1.0,
-            np.einsum("kc,kc->k", c.expanded[source], c.concepts[columns])
+            product(source_expanded, c.concepts_by_concept)
             / np.where(size_product > 0, size_product, 1.0),
         )
-    products = c.texts[source].multiply(c.texts[columns]).tocsr()
+    text = product(source_texts, c.texts_by_term)
+    products = c.texts[source].multiply(c.texts[columns]).tocsr()  # per-term, for explanations
     products.sort_indices()
-    text = np.asarray(products.sum(axis=1)).ravel()
     source_flags = {name: values[source] for name, values in c.flags.items()}
     target_flags = {name: values[columns] for name, values in c.flags.items()}
     complement = scoring.complementarity(source_flags, target_flags)

@@ -98,6 +98,11 @@ def rebuild_all(
                             progress(done, len(keys))
     finally:
         _candidates, _excluded = None, {}
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Millions of rows just arrived by COPY: without fresh statistics the planner reads
+        # one opportunity's matches with a sequential scan of the organisations.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Match._meta.db_table)}")
     return len(keys)
 
 

@@ -17,13 +17,21 @@ PRODUCTION = {
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
     clean["DJANGO_SETTINGS_MODULE"] = "spinportal.settings"
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -60,7 +68,8 @@ def test_bad_redis_url_gives_one_line():
 
 def test_unreachable_database_gives_one_line():
     result = manage(
-        "check_services", DJANGO_DEBUG="1",
+        "check_services",
+        DJANGO_DEBUG="1",
         DATABASE_URL="postgres://postgres@127.0.0.1:1/spinportal",
     )
     assert result.returncode == 1
@@ -84,7 +93,15 @@ def test_redis_is_cache_and_broker_when_configured(require_redis, settings):
     from spinportal.celery import app
 
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_ENGINE)",
+        DJANGO_DEBUG="1",
+        REDIS_URL=settings.REDIS_URL,
+    )
+    assert result.stdout.strip() == "django.contrib.sessions.backends.cached_db"
     assert app.conf.broker_url == settings.REDIS_URL
     assert app.conf.task_always_eager is False
     cache.set("spin-test-key", {"value": 42}, 30)
@@ -103,7 +120,9 @@ def test_postgresql_is_used_when_configured(require_postgres):
 
 def test_embedded_defaults_without_services():
     result = manage(
-        "shell", "--no-imports", "-c",
+        "shell",
+        "--no-imports",
+        "-c",
         "from django.conf import settings; from spinportal.celery import app; "
         "print(settings.DATABASES['default']['ENGINE'], settings.CACHES['default']['BACKEND'], "
         "app.conf.task_always_eager, settings.EMAIL_BACKEND)",

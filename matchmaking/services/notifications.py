@@ -18,6 +18,11 @@ def _contact_url(contact_request: ContactRequest) -> str:
     return reverse("matchmaking:contact_request_detail", args=[contact_request.public_id])
 
 
+def _both(request: ContactRequest) -> list[int]:
+    """Webhooks of both organisations in a contact request may hear of it."""
+    return [request.sender_organisation_id, request.receiver_organisation_id]
+
+
 def _load(contact_request_id: int) -> ContactRequest:
     return ContactRequest.objects.select_related(
         "sender", "sender_organisation", "receiver_organisation", "opportunity", "answered_by"
@@ -48,6 +53,7 @@ def contact_request_sent(contact_request_id: int) -> None:
         event_key=str(request.pk),
         actor=request.sender,
         url=_contact_url(request),
+        organisation_ids=_both(request),
         context={
             "sender_organisation": request.sender_organisation.name,
             # a confidential opportunity's title is not revealed here
@@ -65,6 +71,7 @@ def contact_request_reminder(contact_request_id: int) -> None:
         recipients=_members(request.receiver_organisation_id),
         event_key=str(request.pk),
         url=_contact_url(request),
+        organisation_ids=_both(request),
         context={"sender_organisation": request.sender_organisation.name},
     )
 
@@ -78,6 +85,7 @@ def contact_request_accepted(contact_request_id: int) -> None:
         event_key=str(request.pk),
         actor=request.answered_by,
         url=_contact_url(request),
+        organisation_ids=_both(request),
         context={"receiver_organisation": request.receiver_organisation.name},
     )
 
@@ -91,6 +99,7 @@ def contact_request_declined(contact_request_id: int) -> None:
         event_key=str(request.pk),
         actor=request.answered_by,
         url=_contact_url(request),
+        organisation_ids=_both(request),
         context={
             "receiver_organisation": request.receiver_organisation.name,
             "reason": request.decline_reason,
@@ -106,6 +115,7 @@ def contact_request_expired(contact_request_id: int) -> None:
         recipients=[request.sender],
         event_key=str(request.pk),
         url=_contact_url(request),
+        organisation_ids=_both(request),
         context={"receiver_organisation": request.receiver_organisation.name},
     )
 
@@ -135,6 +145,7 @@ def message_posted(message_id: int) -> None:
         event_key=str(message.pk),
         actor=author,
         url=_contact_url(request),
+        organisation_ids=_both(request),
         context={
             "sender": author.display_name if author else "",
             "organisation": organisation,

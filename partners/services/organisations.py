@@ -42,6 +42,7 @@ def _notify_admins(event_type: str, organisation: Organisation, actor, **context
         actor=actor,
         url=reverse("organisations:detail", args=[organisation.slug]),
         context={"organisation": organisation.name, **context},
+        organisation_ids=[organisation.pk],
     )
 
 

@@ -144,6 +144,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "matchmaking.tasks_contact.remind_expiring_opportunities",
         "schedule": crontab(hour=6, minute=30),
     },
+    "milestone-deadlines": {
+        "task": "projects.tasks.notify_milestone_deadlines",
+        "schedule": crontab(hour=6, minute=45),
+    },
     "weekly-digest": {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),

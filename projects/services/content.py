@@ -62,6 +62,9 @@ def news_post_create(
     _validate(post, exclude=["project", "author"])
     post.save()
     audit(actor=actor, action="news.created", target=post, project=project.pk, public=is_public)
+    from projects.notifications import news_posted
+
+    news_posted(post)
     return post
 
 

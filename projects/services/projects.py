@@ -651,6 +651,9 @@ def participation_request_create(
         organisation=organisation.slug,
         role=role,
     )
+    from projects.notifications import participation_requested
+
+    participation_requested(participation_request)
     return participation_request
 
 
@@ -692,6 +695,9 @@ def participation_request_accept(
     participation_request.decided_at = timezone.now()
     participation_request.save(update_fields=["status", "decided_by", "decided_at"])
     audit(actor=actor, action="participation_request.accepted", target=participation_request)
+    from projects.notifications import participation_answered
+
+    participation_answered(participation_request)
     return participation
 
 
@@ -705,4 +711,7 @@ def participation_request_decline(
     participation_request.decided_at = timezone.now()
     participation_request.save(update_fields=["status", "decided_by", "decided_at"])
     audit(actor=actor, action="participation_request.declined", target=participation_request)
+    from projects.notifications import participation_answered
+
+    participation_answered(participation_request)
     return participation_request

@@ -149,7 +149,13 @@ def test_anonymous_me_is_401_in_the_error_format(api_client):
 def test_create_api_token_command_prints_a_working_token(api_client, user):
     out = StringIO()
     call_command(
-        "create_api_token", "--user", user.email.upper(), "--name", "deploy", "--scope", "write",
+        "create_api_token",
+        "--user",
+        user.email.upper(),
+        "--name",
+        "deploy",
+        "--scope",
+        "write",
         stdout=out,
     )
     key = out.getvalue().strip()

@@ -23,9 +23,7 @@ def _confirmation_link(mail) -> str:
     return match.group(0)
 
 
-def test_signup_sends_verification_mail_and_login_is_blocked_until_verified(
-    client, mailoutbox
-):
+def test_signup_sends_verification_mail_and_login_is_blocked_until_verified(client, mailoutbox):
     # given a new visitor signs up
     response = client.post(reverse("account_signup"), SIGNUP)
 
@@ -141,7 +139,9 @@ def test_failed_logins_are_rate_limited_per_address(client, settings):
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert response.context["form"].errors == {
-        "__all__": ["Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es später erneut."]
+        "__all__": [
+            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es später erneut."
+        ]
     }
 
 

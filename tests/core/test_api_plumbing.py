@@ -12,8 +12,11 @@ def test_unknown_api_path_is_json_404(client, db):
 
 def test_validation_errors_name_every_field_including_nested_ones():
     exc = exceptions.ValidationError(
-        {"name": ["This field is required."], "address": {"postcode": ["Invalid."]},
-         "non_field_errors": ["Conflict."]}
+        {
+            "name": ["This field is required."],
+            "address": {"postcode": ["Invalid."]},
+            "non_field_errors": ["Conflict."],
+        }
     )
     response = exception_handler(exc, {})
     assert response.status_code == 400

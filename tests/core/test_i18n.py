@@ -28,9 +28,7 @@ def test_language_switch_sets_cookie_and_keeps_the_page(client):
     assert "Impressum" in client.get(reverse("imprint")).content.decode()
 
     # when they switch to English
-    response = client.post(
-        reverse("set_language"), {"language": "en", "next": reverse("imprint")}
-    )
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("imprint")})
 
     # then they stay on the same page, in English, without a language prefix in the URL
     assert response.status_code == 302

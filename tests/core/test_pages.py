@@ -9,8 +9,14 @@ from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PAGES = ["home", "imprint", "privacy", "account_login", "account_signup",
-                "account_reset_password"]
+PUBLIC_PAGES = [
+    "home",
+    "imprint",
+    "privacy",
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)

@@ -22,3 +22,6 @@ MFA_REQUIRED_FOR_PRIVILEGED = False
 # and without Redis (production uses cached_db with Redis: tests/core/test_configuration.py
 # checks the real settings in a subprocess).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Tasks run in-process after commit in both CI passes, so tests see their effects; the
+# integration tests in tests/notifications start a real worker and switch this off themselves.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -97,13 +97,13 @@ def test_redis_is_cache_and_broker_when_configured(require_redis, settings):
         "shell",
         "--no-imports",
         "-c",
-        "from django.conf import settings; print(settings.SESSION_ENGINE)",
+        "from django.conf import settings; from spinportal.celery import app; "
+        "print(settings.SESSION_ENGINE, app.conf.task_always_eager)",
         DJANGO_DEBUG="1",
         REDIS_URL=settings.REDIS_URL,
     )
-    assert result.stdout.strip() == "django.contrib.sessions.backends.cached_db"
+    assert result.stdout.split() == ["django.contrib.sessions.backends.cached_db", "False"]
     assert app.conf.broker_url == settings.REDIS_URL
-    assert app.conf.task_always_eager is False
     cache.set("spin-test-key", {"value": 42}, 30)
     assert cache.get("spin-test-key") == {"value": 42}
 

@@ -9,7 +9,8 @@ two cores.
 """
 
 import pytest
-from django.db import transaction
+from django.core import signals
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 
@@ -42,6 +43,10 @@ def seeded(django_db_setup, django_db_blocker):
     from accounts.services import api_token_create
     from spinportal.demo.seed import seed_cluster
 
+    # Requests go straight to the WSGI application, whose request signals would close the
+    # connection holding this module's transaction (Django's test client disconnects them too).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock(), transaction.atomic():
         seed_cluster()
         admin = User.objects.get(email="anna.schmidt@demo.spin.example")
@@ -50,6 +55,8 @@ def seeded(django_db_setup, django_db_blocker):
         _token, read_key = api_token_create(user=member, name="contract", scope="read")
         yield {"write": write_key, "read": read_key}
         transaction.set_rollback(True)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _schema():

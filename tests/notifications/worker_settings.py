@@ -11,3 +11,5 @@ NOTIFICATIONS_BACKOFF_BASE_SECONDS = float(
 )
 NOTIFICATIONS_RELAY_GRACE_SECONDS = 2
 NOTIFICATIONS_STALE_CLAIM_SECONDS = 10
+# A real worker: tasks it queues (retries with an ETA, sweeps) go through the broker.
+CELERY_TASK_ALWAYS_EAGER = False

@@ -135,3 +135,9 @@ def test_embedded_defaults_without_services():
         "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+def test_manage_py_without_any_configuration_uses_development_defaults():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"

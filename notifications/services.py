@@ -92,35 +92,31 @@ def notify(
         if uid not in existing
     ]
     Notification.objects.bulk_create(new, ignore_conflicts=True)
-    immediate = [n for n in new if frequencies[n.recipient_id] == Frequency.IMMEDIATE]
-    if immediate:
-        stored = dict(
-            Notification.objects.filter(
-                event_key=key, recipient_id__in=[n.recipient_id for n in immediate]
-            ).values_list("recipient_id", "id")
-        )
-        deliveries = [
-            Delivery(
-                key=f"email:{key}:{n.recipient_id}",
-                recipient_id=n.recipient_id,
-                notification_id=stored[n.recipient_id],
-                language=recipients[n.recipient_id].language,
-                event_type=event_type,
-                context=context,
-                url=url,
-            )
-            for n in immediate
-            if n.recipient_id in stored
-        ]
-        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-        relay.after_commit(keys=[d.key for d in deliveries])
     if not new:
         return []
-    return list(
+    # One read gives the stored rows (ids) for the deliveries and the return value.
+    stored = list(
         Notification.objects.filter(
             event_key=key, recipient_id__in=[n.recipient_id for n in new]
         ).order_by("recipient_id")
     )
+    deliveries = [
+        Delivery(
+            key=f"email:{key}:{notification.recipient_id}",
+            recipient_id=notification.recipient_id,
+            notification_id=notification.pk,
+            language=recipients[notification.recipient_id].language,
+            event_type=event_type,
+            context=context,
+            url=url,
+        )
+        for notification in stored
+        if frequencies[notification.recipient_id] == Frequency.IMMEDIATE
+    ]
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        relay.after_commit(keys=[d.key for d in deliveries])
+    return stored
 
 
 def email_to_address(

@@ -227,7 +227,7 @@ def webhook_disable(*, endpoint_id: int, now: dt.datetime) -> bool:
     """Disables a webhook that keeps failing and tells its organisation's admins (and its
     creator). Idempotent: only the call that flips it notifies."""
     from notifications.services import notify
-    from partners.models import Membership
+    from partners.selectors.people import organisation_admin_users
 
     with transaction.atomic():
         flipped = WebhookEndpoint.objects.filter(pk=endpoint_id, is_active=True).update(
@@ -238,13 +238,7 @@ def webhook_disable(*, endpoint_id: int, now: dt.datetime) -> bool:
         endpoint = WebhookEndpoint.objects.select_related("organisation", "created_by").get(
             pk=endpoint_id
         )
-        recipients = list(
-            User.objects.filter(
-                memberships__organisation_id=endpoint.organisation_id,
-                memberships__role=Membership.Role.ADMIN,
-                is_active=True,
-            )
-        )
+        recipients = list(organisation_admin_users(organisation_id=endpoint.organisation_id))
         if endpoint.created_by is not None:
             recipients.append(endpoint.created_by)
         notify(

@@ -158,6 +158,15 @@ def member_list(*, organisation: Organisation) -> QuerySet:
     )
 
 
+def organisation_admin_users(*, organisation_id: int) -> QuerySet:
+    """The active administrators of an organisation: who is told about its business."""
+    return User.objects.filter(
+        memberships__organisation_id=organisation_id,
+        memberships__role=Membership.Role.ADMIN,
+        is_active=True,
+    ).order_by("pk")
+
+
 def invitation_list_open(*, organisation: Organisation) -> QuerySet:
     return (
         Invitation.objects.filter(organisation=organisation, status=Invitation.Status.OPEN)

@@ -23,6 +23,7 @@ from accounts.models import User
 from notifications.services import email_to_address, email_to_address_cancel, notify
 from partners import permissions
 from partners.models import Invitation, JoinRequest, Membership, Organisation
+from partners.selectors.people import organisation_admin_users
 from spinportal.audit import audit
 
 INVITATION_SALT = "partners.invitation"
@@ -488,11 +489,7 @@ def _invitation_email(invitation: Invitation) -> None:
 
 def _join_request_notify_admins(join_request: JoinRequest) -> None:
     organisation = join_request.organisation
-    admins = User.objects.filter(
-        memberships__organisation=organisation,
-        memberships__role=Membership.Role.ADMIN,
-        is_active=True,
-    ).order_by("pk")
+    admins = organisation_admin_users(organisation_id=organisation.pk)
     notify(
         event_type="join_request.received",
         recipients=admins,

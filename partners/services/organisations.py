@@ -17,17 +17,8 @@ from partners.permissions import (
     is_partner,
 )
 from partners.selectors.organisations import organisation_similar_list
+from partners.selectors.people import organisation_admin_users
 from spinportal.audit import audit
-
-
-def _admins(organisation: Organisation):
-    from accounts.models import User
-
-    return User.objects.filter(
-        memberships__organisation=organisation,
-        memberships__role=Membership.Role.ADMIN,
-        is_active=True,
-    )
 
 
 def _notify_admins(event_type: str, organisation: Organisation, actor, **context) -> None:
@@ -37,7 +28,7 @@ def _notify_admins(event_type: str, organisation: Organisation, actor, **context
 
     notify(
         event_type=event_type,
-        recipients=_admins(organisation),
+        recipients=organisation_admin_users(organisation_id=organisation.pk),
         event_key=f"{organisation.pk}:{organisation.updated_at.timestamp()}",
         actor=actor,
         url=reverse("organisations:detail", args=[organisation.slug]),

@@ -28,12 +28,21 @@ def test_validation_errors_name_every_field_including_nested_ones():
     assert response.data["code"] == "invalid"
 
 
-def test_malformed_json_is_400_not_500(client, user):
-    client.force_login(user)
-    response = client.post("/api/v1/me/", data="{not json", content_type="application/json")
-    # /me/ is read-only, but the body is parsed first only for methods with handlers;
-    # what matters: no 500 for bad input.
-    assert response.status_code == 405
+def test_malformed_json_is_400_not_500(client, organisation, org_admin):
+    # given an organisation admin who may change the organisation through the API
+    client.force_login(org_admin)
+    name_before = organisation.name
+    url = f"/api/v1/organisations/{organisation.slug}/"
+
+    # when the body is not JSON
+    response = client.patch(url, data="{not json", content_type="application/json")
+
+    # then the answer is a 400 in the one error format, and nothing changed
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["status"], body["code"]) == (400, "parse_error")
+    organisation.refresh_from_db()
+    assert organisation.name == name_before
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from matchmaking.fields import StoredJSONField
 from partners.models import Competence, Organisation
 from projects.models import Project
 
@@ -109,6 +110,7 @@ class Match(models.Model):
         on_delete=models.CASCADE,
         related_name="matches",
         verbose_name=_("opportunity"),
+        db_index=False,  # the (opportunity, rank) index serves it; one index less to write
     )
     target_opportunity = models.ForeignKey(
         Opportunity,
@@ -117,6 +119,7 @@ class Match(models.Model):
         blank=True,
         related_name="matched_by",
         verbose_name=_("matching opportunity"),
+        db_index=False,  # a partial index below: half the rows (organisations) have none
     )
     target_organisation = models.ForeignKey(
         Organisation,
@@ -126,7 +129,7 @@ class Match(models.Model):
     )
     score = models.PositiveSmallIntegerField(_("score"))
     rank = models.PositiveSmallIntegerField(_("rank"))
-    explanation = models.JSONField(_("explanation"), default=dict)
+    explanation = StoredJSONField(_("explanation"), default=dict)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:
@@ -148,7 +151,14 @@ class Match(models.Model):
                 name="unique_organisation_match",
             ),
         ]
-        indexes = [models.Index(fields=["opportunity", "rank"])]
+        indexes = [
+            models.Index(fields=["opportunity", "rank"]),
+            models.Index(
+                fields=["target_opportunity"],
+                condition=Q(target_opportunity__isnull=False),
+                name="match_target_opportunity",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.opportunity} → {self.target_organisation} ({self.score})"

@@ -294,15 +294,16 @@ def explain_concepts(
 def build_explanation(
     *,
     score: int,
-    shared: list[dict],
-    related: list[dict],
+    shared: list[str],
+    related: list[str],
     complementary: list[dict],
     terms: list[str],
     components: Mapping[str, float],
 ) -> dict:
-    """The Match.explanation JSON (version 2); see matchmaking.engine for the full shape."""
+    """The Match.explanation JSON (version 3: concepts as slugs); see matchmaking.engine for the
+    full shape."""
     return {
-        "version": 2,
+        "version": 3,
         "score": score,
         "shared": shared,
         "complementary": complementary,

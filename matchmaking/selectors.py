@@ -176,6 +176,17 @@ def opportunity_match_list(*, opportunity: Opportunity, is_dismissed: bool = Fal
     )
 
 
+def opportunity_matches_named(*, opportunity: Opportunity) -> list[Match]:
+    """opportunity_match_list for showing: the concepts of the explanations by their names
+    (labelled_explanations: one more query if any explanation has concepts). The instances
+    are for display; they are not saved."""
+    matches = list(opportunity_match_list(opportunity=opportunity))
+    explanations = labelled_explanations([match.explanation for match in matches])
+    for match, explanation in zip(matches, explanations, strict=True):
+        match.explanation = explanation
+    return matches
+
+
 def matches_for_user(*, user, limit: int = 5) -> list[Match]:
     """Other organisations' current opportunities that the engine suggested for one of the
     user's organisations, best first (one query). Pairs marked "not relevant" stay hidden."""
@@ -329,6 +340,45 @@ def _label(item) -> str:
     return str(item) if item not in (None, "") else ""
 
 
+def labelled_explanations(explanations: list[dict]) -> list[dict]:
+    """The explanations with the concepts of version 3 (slugs) as labels
+    ({"slug", "de", "en"}, the shape of version 2), for pages and the API: one query for all
+    of them, none if no explanation needs one. Other versions are returned as they are."""
+    slugs = {
+        slug
+        for explanation in explanations
+        if isinstance(explanation, dict) and explanation.get("version") == 3
+        for key in ("shared", "related")
+        for slug in explanation.get(key) or ()
+        if isinstance(slug, str)
+    }
+    if not slugs:
+        return list(explanations)
+    labels = {
+        slug: {"slug": slug, "de": name_de, "en": name_en}
+        for slug, name_de, name_en in Competence.objects.filter(slug__in=slugs).values_list(
+            "slug", "name_de", "name_en"
+        )
+    }
+    result = []
+    for explanation in explanations:
+        if isinstance(explanation, dict) and explanation.get("version") == 3:
+            explanation = {
+                **explanation,
+                **{
+                    key: [
+                        labels.get(item, {"slug": item, "de": item, "en": item})
+                        if isinstance(item, str)
+                        else item
+                        for item in explanation.get(key) or ()
+                    ]
+                    for key in ("shared", "related")
+                },
+            }
+        result.append(explanation)
+    return result
+
+
 def explanation_summary(explanation) -> dict[str, list[str]]:
     """The match explanation as lists of labels, whatever version the engine wrote: shared
     competences, complementary ones, related concepts and shared terms."""
@@ -337,5 +387,6 @@ def explanation_summary(explanation) -> dict[str, list[str]]:
     for key in ("shared", "complementary", "related", "terms"):
         items = explanation.get(key)
         labels = [_label(item) for item in items] if isinstance(items, list) else []
-        summary[key] = [label for label in labels if label][:8]
+        # two rules between the same kinds of organisation read the same: show it once
+        summary[key] = list(dict.fromkeys(label for label in labels if label))[:8]
     return summary

@@ -23,7 +23,7 @@ from matchmaking.selectors import (
     OpportunityFilters,
     opportunity_get,
     opportunity_list,
-    opportunity_match_list,
+    opportunity_matches_named,
 )
 from matchmaking.services.opportunities import (
     opportunity_create,
@@ -270,5 +270,5 @@ class OpportunityViewSet(
         if not can_manage_opportunity(request.user, opportunity):
             raise PermissionDenied(_("Only the opportunity's owner sees its matches."))
         # Not paginated: the engine stores a bounded number of matches per opportunity.
-        matches = opportunity_match_list(opportunity=opportunity)
+        matches = opportunity_matches_named(opportunity=opportunity)
         return Response(MatchSerializer(matches, many=True).data)

@@ -2,16 +2,15 @@
 (column-oriented) sparse index of all candidates, scores opportunities against all of them at
 once and stores the best ones as Match rows.
 
-Match.explanation (version 2)::
+Match.explanation (version 3)::
 
     {
-      "version": 2,
+      "version": 3,
       "score": 87,                                  # the same as Match.score
-      "shared": [{"slug": "battery-storage", "de": "Batteriespeicher", "en": "Battery storage"}],
+      "shared": ["battery-storage"],                # competence slugs
       "complementary": [{"key": "science_industry", "from": "large_enterprise",
                          "to": "research_institute"}],
-      "related": [{"slug": "insulation-testing", "de": "Isolationsprüfung",
-                   "en": "Insulation testing"}],
+      "related": ["insulation-testing"],
       "terms": ["Prüfstand", "Hochvolt"],           # shared words of the two texts
       "components": {"forward": 1.0, "backward": 0.707, "text": 0.31,
                      "complementarity": 1.0, "partner_kind": 1.0, "responsiveness": 1.0}
@@ -20,10 +19,13 @@ Match.explanation (version 2)::
 "shared" are concepts both sides have (declared or found in their text), "related" the target's
 concepts that are a parent, child or close relative of one of the opportunity's, "complementary"
 the rules of `scoring.complement_rules` that hold, with the Organisation.Kind values of the
-opportunity's organisation ("from") and of the target's ("to"). Templates can render the lists
-themselves; `explanation_sentence(explanation, language)` renders them as one sentence with
-gettext. Version 1 also stored that sentence in both languages ("sentence"); version 2 leaves it
-out: it was rendered for each of millions of rows, most of which are never shown.
+opportunity's organisation ("from") and of the target's ("to"). Pages and the API show the
+concepts with their names: `selectors.opportunity_matches_named` (`labelled_explanations`)
+replaces the slugs by {"slug", "de", "en"} with one query for a whole list, and
+`explanation_sentence(explanation, language)` renders an explanation as one sentence with
+gettext. Version 1 also stored that sentence in both languages; version 2 stored the names of
+the concepts in every row. Version 3 stores slugs: a full rebuild writes millions of rows,
+and the names made up half of their bytes.
 
 The index lives in the process (a Celery worker keeps it between tasks) and is kept current
 by overlaying changed rows: `refresh()` marks changed rows of the base blocks dead and scores

@@ -21,10 +21,12 @@ stored rows are those of `compute_matches` (tests compare both).
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import NamedTuple
 
 import numpy as np
+from numpy.dtypes import StringDType
 from scipy import sparse
 
 from matchmaking import scoring
@@ -41,8 +43,9 @@ from matchmaking.text import tokenize_with_surface
 CHUNK = 64  # candidates per chunk maximum (step 2)
 MARGIN = 1e-4  # float32 prefilter error is below 1e-5
 MAX_DENSE_TERMS = 256
-TILE = 4096  # candidate columns per pass of the prefilter (a multiple of CHUNK)
-EXPLANATION_VERSION = 2
+TILE = 2048  # candidate columns per pass of the prefilter (a multiple of CHUNK)
+EXPLANATION_VERSION = 3
+TEXT = StringDType()  # numpy's variable-width strings: columns of texts joined in C
 
 
 class Row(NamedTuple):
@@ -91,6 +94,24 @@ class Candidates:
         self.opportunity_position = {
             int(k): self.split + i for i, k in enumerate(opportunities.keys)
         }
+        # Per kind of source, the candidates that can match it at all: every organisation and
+        # the opportunities of another kind (an offer never matches an offer). With the index's
+        # opportunities ordered by kind these are two runs of columns, so the prefilter skips
+        # about half of the opportunities.
+        self.columns_for: dict[int, tuple[np.ndarray, list[tuple[int, int]]]] = {}
+        for code in {KIND_CODES[k] for k in KIND_CODES if k}:
+            columns = np.flatnonzero((self.kinds == 0) | (self.kinds != code))
+            # runs end at the organisations' end: chunks of the bound never mix both sorts
+            runs = [
+                part
+                for start, stop in _runs(columns)
+                for part in (
+                    ((start, self.split), (self.split, stop))
+                    if start < self.split < stop
+                    else ((start, stop),)
+                )
+            ]
+            self.columns_for[code] = (columns, runs)
         # Concepts (row = candidate), exact and float32 transposed for BLAS.
         self.concepts = sparse.vstack(
             [organisations.concepts.T, opportunities.concepts.T]
@@ -100,13 +121,15 @@ class Candidates:
         ).toarray()
         self.sizes = np.concatenate([organisations.sizes, opportunities.sizes])
         # The blocks' own sparse matrices side by side, for the exact pass.
+        # CSC: picking the few candidate columns of the exact pass is a cheap row slice of
+        # the stored transpose, and the product still sums in the source rows' order.
         self.concepts_by_concept = sparse.hstack(
             [organisations.concepts, opportunities.concepts]
-        ).tocsr()
+        ).tocsc()
         self.expanded_by_concept = sparse.hstack(
             [organisations.expanded, opportunities.expanded]
-        ).tocsr()
-        self.texts_by_term = sparse.hstack([organisations.texts, opportunities.texts]).tocsr()
+        ).tocsc()
+        self.texts_by_term = sparse.hstack([organisations.texts, opportunities.texts]).tocsc()
         root = np.sqrt(self.sizes)
         with np.errstate(divide="ignore", invalid="ignore"):
             scaled = np.where(root[:, None] > 0, self.concepts / root[:, None], 0.0)
@@ -129,7 +152,6 @@ class Candidates:
         rare = self.texts32 @ sparse.diags((~is_frequent).astype(np.float32))
         rare.eliminate_zeros()
         self.rare_texts_t32 = rare.T.tocsr()
-        self.is_frequent = is_frequent
         self.terms = np.array(sorted(index.vocabulary, key=index.vocabulary.get), dtype=object)
         # Candidate positions of each organisation (to exclude own and contacted ones).
         order = np.argsort(self.organisation_ids, kind="stable")
@@ -141,10 +163,10 @@ class Candidates:
         self._complement: dict[tuple, np.ndarray] = {}
         self._factor: dict[tuple, np.ndarray] = {}
         self._hierarchy = _hierarchy_matrix(index)
-        self._label_json = {
-            i: json.dumps(index.taxonomy.label(int(c)), ensure_ascii=False)
-            for i, c in enumerate(self.concept_ids)
-        }
+        self._label_texts = np.array(
+            [json.dumps(index.taxonomy.slug(int(c)), ensure_ascii=False) for c in self.concept_ids],
+            dtype=TEXT,
+        )
         self._complementary_json: dict[tuple, str] = {}
         self._quoted: dict[str, str] = {}
         codes: dict[tuple, int] = {}
@@ -208,11 +230,27 @@ def _hierarchy_matrix(index: MatchingIndex) -> np.ndarray:
     return matrix
 
 
+def _runs(columns: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted column positions as [start, stop) runs of consecutive positions."""
+    if not len(columns):
+        return []
+    breaks = np.flatnonzero(np.diff(columns) != 1) + 1
+    starts, stops = np.r_[0, breaks], np.r_[breaks, len(columns)]
+    return [(int(columns[a]), int(columns[b - 1]) + 1) for a, b in zip(starts, stops, strict=True)]
+
+
 def prefilter(candidates: Candidates, sources: list[Profile], excluded: list[set[int]]):
-    """float32 scores (sources × candidates), 0 where excluded or without any overlap.
-    Worked in column tiles so that the dozen passes of the formula stay in the CPU cache."""
+    """float32 scores (sources × the candidates that can match them), 0 where excluded or
+    without any overlap; all sources of one kind. Returns the scores, the sources' rows, the
+    candidates' columns, and the maximum of each chunk of up to CHUNK candidates (sources ×
+    chunks) with the chunks' first positions. Worked in column tiles so that the dozen passes
+    of the formula and the chunk maxima stay in the CPU cache."""
     c = candidates
     q = len(sources)
+    kinds = {KIND_CODES[s.kind] for s in sources}
+    if len(kinds) != 1:
+        raise ValueError("prefilter scores sources of one kind at a time")
+    columns, runs = c.columns_for[kinds.pop()]
     rows = np.array([c.opportunity_position[s.key] for s in sources])
     sizes = c.sizes[rows][:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -231,41 +269,65 @@ def prefilter(candidates: Candidates, sources: list[Profile], excluded: list[set
     )
     complements, complement_of = _unique_vectors([c.complement_vector(s) for s in sources])
     factors, factor_of = _unique_vectors([c.factor_vector(s) for s in sources])
-    scores = np.empty((q, c.n), dtype=np.float32)
+    scores = np.empty((q, len(columns)), dtype=np.float32)
     width = min(TILE, c.n)
     forward = np.empty((q, width), dtype=np.float32)
     backward = np.empty_like(forward)
     text = np.empty_like(forward)
     overlap = np.empty_like(forward)
-    for start in range(0, c.n, TILE):
-        stop = min(start + TILE, c.n)
-        w = stop - start
-        f, b, t, o = forward[:, :w], backward[:, :w], text[:, :w], overlap[:, :w]
-        out = scores[:, start:stop]
-        np.matmul(forward_weights, c.expanded_t32[:, start:stop], out=f)
-        np.matmul(backward_weights, c.scaled_concepts_t32[:, start:stop], out=b)
-        np.matmul(frequent_texts, c.dense_texts_t32[:, start:stop], out=t)
-        low, high = np.searchsorted(rare_columns, [start, stop])
-        if high > low:
-            t[rare_rows[low:high], rare_columns[low:high] - start] += rare_data[low:high]
-        np.add(f, b, out=o)
-        o += t
-        np.minimum(b, 0.6, out=b)
-        np.minimum(t, 0.25, out=t)
-        t += complements[complement_of, start:stop]
-        f += t
-        b += t
-        np.multiply(f, b, out=out)
-        f += b
-        out /= f
-        out *= factors[factor_of, start:stop]
-        out *= o > 0
+    offset = 0  # position in `scores` of the run's first column
+    maxima, chunk_starts = [], []
+    for run_start, run_stop in runs:
+        for start in range(run_start, run_stop, TILE):
+            stop = min(start + TILE, run_stop)
+            w = stop - start
+            f, b, t, o = forward[:, :w], backward[:, :w], text[:, :w], overlap[:, :w]
+            local = offset + start - run_start
+            out = scores[:, local : local + w]
+            np.matmul(forward_weights, c.expanded_t32[:, start:stop], out=f)
+            np.matmul(backward_weights, c.scaled_concepts_t32[:, start:stop], out=b)
+            np.matmul(frequent_texts, c.dense_texts_t32[:, start:stop], out=t)
+            low, high = np.searchsorted(rare_columns, [start, stop])
+            if high > low:
+                t[rare_rows[low:high], rare_columns[low:high] - start] += rare_data[low:high]
+            np.add(f, b, out=o)
+            o += t
+            np.minimum(b, 0.6, out=b)
+            np.minimum(t, 0.25, out=t)
+            t += complements[complement_of, start:stop]
+            f += t
+            b += t
+            np.multiply(f, b, out=out)
+            f += b
+            out /= f
+            out *= factors[factor_of, start:stop]
+            out *= o > 0
+            whole = w - w % CHUNK
+            if whole:
+                maxima.append(out[:, :whole].reshape(q, -1, CHUNK).max(axis=2))
+                chunk_starts.extend(range(local, local + whole, CHUNK))
+            if whole < w:
+                maxima.append(out[:, whole:].max(axis=1, keepdims=True))
+                chunk_starts.append(local + whole)
+        offset += run_stop - run_start
+    maxima = np.concatenate(maxima, axis=1) if maxima else np.zeros((q, 0), np.float32)
+    chunk_starts = np.array(chunk_starts, dtype=np.int64)
+    chunk_stops = np.r_[chunk_starts[1:], len(columns)].astype(np.int64)
     for i, source in enumerate(sources):
         for organisation_id in {source.organisation_id, *excluded[i]}:
             positions = c.positions_of.get(organisation_id)
             if positions is not None:
-                scores[i, positions] = 0.0
-    return scores, rows
+                local = np.searchsorted(columns, positions)
+                inside = local < len(columns)
+                local = local[inside]
+                local = local[columns[local] == positions[inside]]
+                if not len(local):
+                    continue
+                scores[i, local] = 0.0
+                # the maxima of the chunks concerned, without the excluded candidates
+                for chunk in np.unique(np.searchsorted(chunk_starts, local, "right") - 1):
+                    maxima[i, chunk] = scores[i, chunk_starts[chunk] : chunk_stops[chunk]].max()
+    return scores, rows, columns, (maxima, chunk_starts, chunk_stops)
 
 
 def _unique_vectors(vectors: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -278,23 +340,34 @@ def _unique_vectors(vectors: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return stacked, np.array([distinct[id(v)] for v in vectors])
 
 
-def _candidates_above_bound(scores: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, column) of every score that may belong to its row's best `limit` above the
-    stored minimum: at least the `limit`-th largest chunk maximum, less the margin."""
-    q, n = scores.shape
-    if not n:
+def _candidates_above_bound(
+    scores: np.ndarray, chunks: tuple, first: int, last: int, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, position) of every score in positions [first, last) that may belong to its row's
+    best `limit` above the stored minimum: at least the `limit`-th largest chunk maximum
+    (some `limit` candidates reach it), less the margin for the float32 error. Only the chunks
+    whose maximum reaches that are read again."""
+    all_maxima, starts, stops = chunks
+    inside = (starts >= first) & (stops <= last)
+    maxima, starts, stops = all_maxima[:, inside], starts[inside], stops[inside]
+    q, k = maxima.shape
+    if not k:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    whole = n - n % CHUNK
-    maxima = [scores[:, :whole].reshape(q, -1, CHUNK).max(axis=2)] if whole else []
-    if whole < n:
-        maxima.append(scores[:, whole:].max(axis=1, keepdims=True))
-    maxima = np.concatenate(maxima, axis=1)
-    if maxima.shape[1] >= limit:
-        bound = np.partition(maxima, maxima.shape[1] - limit, axis=1)[:, maxima.shape[1] - limit]
+    if k >= limit:
+        bound = np.partition(maxima, k - limit, axis=1)[:, k - limit]
     else:
         bound = np.zeros(q, dtype=scores.dtype)
-    threshold = np.maximum(bound, (scoring.MIN_STORED_SCORE - 0.5) / 100.0) - MARGIN
-    return np.nonzero(scores >= threshold[:, None].astype(scores.dtype))
+    threshold = (np.maximum(bound, (scoring.MIN_STORED_SCORE - 0.5) / 100.0) - MARGIN).astype(
+        scores.dtype
+    )
+    rows, chunk = np.nonzero(maxima >= threshold[:, None])
+    offsets = np.arange(CHUNK)
+    positions = starts[chunk][:, None] + offsets
+    valid = offsets < (stops[chunk] - starts[chunk])[:, None]
+    rows = np.broadcast_to(rows[:, None], positions.shape)[valid]
+    positions = positions[valid]
+    keep = scores[rows, positions] >= threshold[rows]
+    return rows[keep], positions[keep]
 
 
 def exact_scores(candidates: Candidates, sources, rows, pair_rows, columns):
@@ -354,15 +427,31 @@ def compute_rows(
     candidates: Candidates, sources: list[Profile], excluded: list[set[int]]
 ) -> list[Row]:
     """The stored rows of the sources: the same as compute_matches, much faster."""
-    if not sources:
-        return []
+    by_kind: dict[str, list[int]] = {}
+    for i, source in enumerate(sources):
+        by_kind.setdefault(source.kind, []).append(i)
+    rows: list[Row] = []
+    for members in by_kind.values():
+        rows += _compute_rows_of_one_kind(
+            candidates, [sources[i] for i in members], [excluded[i] for i in members]
+        )
+    return rows
+
+
+def _compute_rows_of_one_kind(
+    candidates: Candidates, sources: list[Profile], excluded: list[set[int]]
+) -> list[Row]:
     c = candidates
-    scores, rows = prefilter(c, sources, excluded)
+    scores, rows, candidate_columns, chunks = prefilter(c, sources, excluded)
     pair_rows, columns = [], []
-    for start, stop, limit in ((0, c.split, TOP_ORGANISATIONS), (c.split, c.n, TOP_OPPORTUNITIES)):
-        r, col = _candidates_above_bound(scores[:, start:stop], limit)
+    split = c.split  # the organisations come first, all of them
+    for start, stop, limit in (
+        (0, split, TOP_ORGANISATIONS),
+        (split, len(candidate_columns), TOP_OPPORTUNITIES),
+    ):
+        r, positions = _candidates_above_bound(scores, chunks, start, stop, limit)
         pair_rows.append(r)
-        columns.append(col + start)
+        columns.append(candidate_columns[positions])
     del scores
     pair_rows = np.concatenate(pair_rows)
     columns = np.concatenate(columns)
@@ -390,23 +479,23 @@ def compute_rows(
         chosen,
         products[chosen],
     )
-    result = []
-    for k, pair, rank_value, explanation in zip(
-        chosen.tolist(), pair_rows[chosen].tolist(), ranks.tolist(), explanations, strict=True
-    ):
-        column = int(columns[k])
-        target = c.profiles[column]
-        result.append(
-            Row(
-                opportunity_id=sources[pair].key,
-                target_opportunity_id=target.key if column >= c.split else None,
-                target_organisation_id=target.organisation_id,
-                score=int(score[k]),
-                rank=rank_value,
-                explanation=explanation,
-            )
+    targets = columns[chosen]
+    source_keys = np.array([source.key for source in sources], dtype=np.int64)
+    target_opportunities = [
+        None if column < c.split else key
+        for column, key in zip(targets.tolist(), c.keys[targets].tolist(), strict=True)
+    ]
+    return list(
+        map(
+            Row,
+            source_keys[pair_rows[chosen]].tolist(),
+            target_opportunities,
+            c.organisation_ids[targets].tolist(),
+            score[chosen].tolist(),
+            ranks.tolist(),
+            explanations,
         )
-    return result
+    )
 
 
 _surface_cache: dict[int, dict[str, str]] = {}
@@ -446,47 +535,69 @@ def explain_pairs(
     related_order = np.argsort(-related_values, axis=1, kind="stable")[:, :5]
     shared_ok = np.take_along_axis(shared_values, shared_order, axis=1) > 0
     related_ok = np.take_along_axis(related_values, related_order, axis=1) > 0
-    labels = c._label_json
-    shared_texts = [
-        ", ".join([labels[i] for i, ok in zip(order, oks, strict=True) if ok])
-        for order, oks in zip(shared_order.tolist(), shared_ok.tolist(), strict=True)
-    ]
-    related_texts = [
-        ", ".join([labels[i] for i, ok in zip(order, oks, strict=True) if ok])
-        for order, oks in zip(related_order.tolist(), related_ok.tolist(), strict=True)
-    ]
+    labels = c._label_texts
+    shared_texts = _joined(
+        [
+            np.where(shared_ok[:, j], labels[shared_order[:, j]], "")
+            for j in range(shared_order.shape[1])
+        ],
+        len(pair_rows),
+    )
+    related_texts = _joined(
+        [
+            np.where(related_ok[:, j], labels[related_order[:, j]], "")
+            for j in range(related_order.shape[1])
+        ],
+        len(pair_rows),
+    )
     term_texts = _term_texts(c, sources, pair_rows, products)
-    component_texts = [
-        ", ".join(parts)
-        for parts in zip(
-            *(
-                [
-                    f'"{name}": {v!r}'
-                    for v in np.round(np.asarray(values, float)[chosen], 3).tolist()
-                ]
-                for name, values in components.items()
-            ),
-            strict=True,
+    # Components: rounded to 3 decimals, so each column has few distinct values; each is
+    # formatted once.
+    component_texts = []
+    for name, values in components.items():
+        if component_texts:
+            component_texts.append(", ")
+        component_texts.append(
+            _formatted(np.round(np.asarray(values, float)[chosen], 3), prefix=f'"{name}": ')
         )
+    complementary = np.array(_complementary_texts(c, source_columns, columns), dtype=TEXT)
+    parts = [
+        f'{{"version": {EXPLANATION_VERSION}, "score": ',
+        np.asarray(score).astype(TEXT),
+        ', "shared": [',
+        shared_texts,
+        '], "complementary": ',
+        complementary,
+        ', "related": [',
+        related_texts,
+        '], "terms": [',
+        term_texts,
+        '], "components": {',
+        *component_texts,
+        "}}",
     ]
-    complementary = _complementary_texts(c, source_columns, columns)
-    return [
-        f'{{"version": {EXPLANATION_VERSION}, "score": {score_value}, "shared": [{shared}], '
-        f'"complementary": {complementary_text}, "related": [{related}], "terms": [{terms}], '
-        f'"components": {{{component_text}}}}}'
-        for score_value, shared, complementary_text, related, terms, component_text in zip(
-            score.tolist(),
-            shared_texts,
-            complementary,
-            related_texts,
-            term_texts,
-            component_texts,
-            strict=True,
-        )
-    ]
+    # Concatenated column by column (numpy's string ufuncs), not row by row in Python.
+    return functools.reduce(np.strings.add, parts).tolist()
 
 
-def _term_texts(c: Candidates, sources, pair_rows, products) -> list[str]:
+def _formatted(values: np.ndarray, prefix: str) -> np.ndarray:
+    """prefix + repr() of each value, computed once per distinct value."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    texts = np.array([f"{prefix}{v!r}" for v in distinct.tolist()], dtype=TEXT)
+    return texts[inverse.ravel()]
+
+
+def _joined(slots: list[np.ndarray], rows: int) -> np.ndarray:
+    """Per row, the non-empty texts of the slots joined with ", " (columns of texts)."""
+    result = np.full(rows, "", dtype=TEXT)
+    for slot in slots:
+        present = slot != ""
+        joined = np.strings.add(np.strings.add(result, ", "), slot)
+        result = np.where(present, np.where(result != "", joined, slot), result)
+    return result
+
+
+def _term_texts(c: Candidates, sources, pair_rows, products) -> np.ndarray:
     """Per pair, the three terms contributing most to the text similarity (ties by term, as
     scoring.shared_terms), as the source's own words, JSON-quoted."""
     counts = np.diff(products.indptr)
@@ -494,18 +605,28 @@ def _term_texts(c: Candidates, sources, pair_rows, products) -> list[str]:
     order = np.lexsort((products.indices, -products.data, entry_rows))  # columns in term order
     position = np.arange(len(order)) - np.repeat(products.indptr[:-1], counts)
     best = order[position < 3]
-    best_rows = entry_rows[best].tolist()
-    best_terms = c.terms[products.indices[best]].tolist()
-    words: list[list[str]] = [[] for _ in counts]
-    pair_sources = pair_rows.tolist()
+    # the term of each pair's 1st, 2nd and 3rd place, -1 where there are fewer
+    places = np.full((len(counts), 3), -1, dtype=np.int64)
+    places[entry_rows[best], position[position < 3]] = products.indices[best]
+    # A word depends on the source (its surface form): one lookup per (source, term).
+    width = len(c.terms) + 1
+    keys = pair_rows[:, None].astype(np.int64) * width + (places + 1)
+    distinct, inverse = np.unique(keys, return_inverse=True)
     quoted = c._quoted
-    for row, stem in zip(best_rows, best_terms, strict=True):
-        word = _surface(sources[pair_sources[row]]).get(stem, stem)
+    words = []
+    for key in distinct.tolist():
+        source, term = divmod(key, width)
+        if term == 0:
+            words.append("")
+            continue
+        stem = c.terms[term - 1]
+        word = _surface(sources[source]).get(stem, stem)
         text = quoted.get(word)
         if text is None:
             text = quoted[word] = json.dumps(word, ensure_ascii=False)
-        words[row].append(text)
-    return [", ".join(w) for w in words]
+        words.append(text)
+    texts = np.array(words, dtype=TEXT)[inverse.reshape(keys.shape)]
+    return _joined([texts[:, 0], texts[:, 1], texts[:, 2]], len(counts))
 
 
 def _complementary_texts(c: Candidates, source_columns, columns) -> list[str]:

@@ -31,8 +31,8 @@ def explanation_for(
     stems = scoring.shared_terms(source_vector, index.tfidf(target.tokens), 3)
     explanation = scoring.build_explanation(
         score=score,
-        shared=[index.taxonomy.label(c) for c in shared],
-        related=[index.taxonomy.label(c) for c in related],
+        shared=[index.taxonomy.slug(c) for c in shared],
+        related=[index.taxonomy.slug(c) for c in related],
         complementary=complementary,
         terms=[surface.get(s, s) for s in stems],
         components=components,
@@ -72,12 +72,19 @@ def _labels(language: str) -> dict[str, str]:
     return labels
 
 
+def _name(concept, language: str) -> str:
+    return (
+        concept.get(language) or concept.get("slug", "") if isinstance(concept, dict) else concept
+    )
+
+
 def explanation_sentence(explanation: dict, language: str) -> str:
-    """The explanation as one sentence in `language` (labels through gettext)."""
+    """The explanation as one sentence in `language` (labels through gettext; concepts as
+    labelled_explanations gives them, else by their slugs)."""
     labels = _labels(language)
     parts = []
     if explanation.get("shared"):
-        names = ", ".join(c[language] for c in explanation["shared"])
+        names = ", ".join(_name(c, language) for c in explanation["shared"])
         parts.append(labels["shared"] % {"names": names})
     if explanation.get("complementary"):
         pairs: list[str] = []
@@ -90,7 +97,7 @@ def explanation_sentence(explanation: dict, language: str) -> str:
                 pairs.append(pair)
         parts.append(labels["complementary"] % {"pairs": ", ".join(pairs)})
     if explanation.get("related"):
-        names = ", ".join(c[language] for c in explanation["related"])
+        names = ", ".join(_name(c, language) for c in explanation["related"])
         parts.append(labels["related"] % {"names": names})
     if explanation.get("terms") and not explanation.get("shared"):
         parts.append(labels["terms"] % {"terms": ", ".join(explanation["terms"])})

@@ -86,6 +86,7 @@ class MatchingIndex:
         responsiveness: dict[int, float] | None = None,
     ):
         self.taxonomy = taxonomy
+        self._relatives: dict[int, list[tuple[int, float]]] = {}
         self.concept_columns = {c: i for i, c in enumerate(sorted(taxonomy.parent_map))}
         documents = [p.tokens for p in organisations.values()] + [
             p.tokens for p in opportunities.values()
@@ -103,15 +104,32 @@ class MatchingIndex:
         self.responsiveness = load_responsiveness() if responsiveness is None else responsiveness
 
     @classmethod
-    def build(cls) -> MatchingIndex:
+    def build(cls, *, processes: int = 1) -> MatchingIndex:
         taxonomy = Taxonomy.load()
         organisations = load_organisation_profiles(taxonomy)
-        opportunities = load_opportunity_profiles(taxonomy, organisations)
+        opportunities = load_opportunity_profiles(taxonomy, organisations, processes=processes)
         return cls(taxonomy, organisations, opportunities)
 
     # vectorising
     def expand(self, concepts: dict[int, float]) -> dict[int, float]:
-        return scoring.expand_concepts(concepts, self.taxonomy.parent_map, self.taxonomy.children)
+        """The concepts spread over the hierarchy: scoring.expand_concepts, with each
+        concept's relatives looked up once per index instead of once per profile."""
+        relatives = self._relatives
+        expanded: dict[int, float] = {}
+        for concept, weight in concepts.items():
+            found = relatives.get(concept)
+            if found is None:
+                found = relatives[concept] = [
+                    (relative, scoring.HIERARCHY_WEIGHTS[relation])
+                    for relative, relation in scoring.concept_neighbours(
+                        concept, self.taxonomy.parent_map, self.taxonomy.children
+                    )
+                ]
+            for relative, factor in found:
+                value = weight * factor
+                if value > expanded.get(relative, 0.0):
+                    expanded[relative] = value
+        return expanded
 
     def concept_matrix(self, rows: list[dict[int, float]]) -> sparse.csr_matrix:
         return _csr(rows, self.concept_columns, len(self.concept_columns))
@@ -184,20 +202,24 @@ class MatchingIndex:
 
 
 def _csr(rows: list[dict], columns: dict, width: int) -> sparse.csr_matrix:
-    indptr = [0]
-    indices: list[int] = []
-    data: list[float] = []
-    for row in rows:
-        for key, value in row.items():
-            column = columns.get(key)
-            if column is not None:
-                indices.append(column)
-                data.append(value)
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
-        shape=(len(rows), width),
+    """Rows of {key: value} as a CSR matrix over `columns` (keys without a column are left
+    out), in each row's order."""
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    total = int(lengths.sum())
+    indices = np.fromiter(
+        (columns.get(key, -1) for row in rows for key in row), dtype=np.int64, count=total
     )
+    data = np.fromiter(
+        (value for row in rows for value in row.values()), dtype=np.float64, count=total
+    )
+    known = indices >= 0
+    counts = lengths
+    if not known.all():
+        counts = np.bincount(np.repeat(np.arange(len(rows)), lengths)[known], minlength=len(rows))
+        indices, data = indices[known], data[known]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), width))
 
 
 _index: MatchingIndex | None = None
@@ -212,6 +234,14 @@ def get_index(*, opportunity_ids=(), organisation_ids=()) -> MatchingIndex:
             _index = MatchingIndex.build()
         else:
             _index.refresh(opportunity_ids=opportunity_ids, organisation_ids=organisation_ids)
+        return _index
+
+
+def build_index(*, processes: int = 1) -> MatchingIndex:
+    """A new index for this process, built with `processes` processes (the full rebuild)."""
+    global _index
+    with _index_lock:
+        _index = MatchingIndex.build(processes=processes)
         return _index
 
 

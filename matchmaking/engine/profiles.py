@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -81,6 +82,9 @@ class Taxonomy:
             found |= self.term_concepts[match.group(0)]
         return found
 
+    def slug(self, concept_id: int) -> str:
+        return self.names[concept_id][0]
+
     def label(self, concept_id: int) -> dict[str, str]:
         slug, name_de, name_en = self.names[concept_id]
         return {"slug": slug, "de": name_de, "en": name_en}
@@ -156,9 +160,12 @@ def load_opportunity_profiles(
     taxonomy: Taxonomy,
     organisations: dict[int, Profile],
     ids: Iterable[int] | None = None,
+    *,
+    processes: int = 1,
 ) -> dict[int, Profile]:
     """Published opportunities of active organisations (all, or those of `ids`): two queries.
-    Expiry is checked at scoring time, so the index does not go stale at midnight."""
+    Expiry is checked at scoring time, so the index does not go stale at midnight. With
+    `processes` > 1, a forked process finds the concepts and words of half of many texts."""
     queryset = Opportunity.objects.filter(
         status=Opportunity.Status.PUBLISHED, organisation__status=Organisation.Status.ACTIVE
     )
@@ -170,28 +177,35 @@ def load_opportunity_profiles(
     ).values_list("opportunity_id", "competence_id"):
         competences.setdefault(opportunity_id, []).append(competence_id)
     profiles = {}
-    rows = queryset.values_list(
-        "id",
-        "organisation_id",
-        "kind",
-        "title",
-        "description",
-        "project_idea",
-        "language",
-        "partner_kinds",
-        "valid_until",
+    # Ordered by kind: the rebuild's candidates of one kind of source are then two runs.
+    rows = list(
+        queryset.order_by("kind", "id").values_list(
+            "id",
+            "organisation_id",
+            "kind",
+            "title",
+            "description",
+            "project_idea",
+            "language",
+            "partner_kinds",
+            "valid_until",
+        )
     )
-    for pk, org_id, kind, title, description, idea, language, sought, valid_until in rows:
+    texts = [f"{row[3]}\n{row[3]}\n{row[4]}\n{row[5]}" for row in rows]
+    parts = _text_parts_in_processes(rows, texts, competences, taxonomy, processes)
+    for (pk, org_id, kind, _t, _d, _i, language, sought, valid_until), text, (
+        concepts,
+        tokens,
+    ) in zip(rows, texts, parts, strict=True):
         organisation = organisations.get(org_id)
         if organisation is None:
             continue
-        text = f"{title}\n{title}\n{description}\n{idea}"
         profiles[pk] = Profile(
             key=pk,
             organisation_id=org_id,
             kind=kind,
-            concepts=_profile_concepts(competences.get(pk, ()), text, taxonomy),
-            tokens=tokenize(text, language),
+            concepts=concepts,
+            tokens=tokens,
             text=text,
             language=language,
             organisation_kind=organisation.organisation_kind,
@@ -219,3 +233,38 @@ def load_responsiveness() -> dict[int, float]:
         row["receiver_organisation_id"]: scoring.responsiveness(row["answered"], row["unanswered"])
         for row in rows
     }
+
+
+PARALLEL_FROM = 20_000  # texts; fewer are not worth a process
+_fork_state: tuple | None = None
+
+
+def _text_parts(bounds: tuple[int, int]) -> list[tuple[dict[int, float], list[str]]]:
+    """(concepts, words) of the texts in [start, stop) of the state set before forking."""
+    rows, texts, competences, taxonomy = _fork_state
+    return [
+        (_profile_concepts(competences.get(row[0], ()), text, taxonomy), tokenize(text, row[6]))
+        for row, text in zip(rows[bounds[0] : bounds[1]], texts[bounds[0] : bounds[1]], strict=True)
+    ]
+
+
+def _text_parts_in_processes(rows, texts, competences, taxonomy, processes: int) -> list:
+    global _fork_state
+    _fork_state = (rows, texts, competences, taxonomy)
+    try:
+        if processes <= 1 or len(rows) < PARALLEL_FROM:
+            return _text_parts((0, len(rows)))
+        from django.db import connection, connections
+
+        if not connection.in_atomic_block:
+            connections.close_all()  # the children need no database; leave them no socket
+        bounds = [len(rows) * i // processes for i in range(processes + 1)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(processes - 1) as pool:
+            others = pool.map_async(_text_parts, list(zip(bounds[1:-1], bounds[2:], strict=True)))
+            parts = _text_parts((bounds[0], bounds[1]))
+            for chunk in others.get():
+                parts.extend(chunk)
+        return parts
+    finally:
+        _fork_state = None

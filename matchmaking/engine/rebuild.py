@@ -13,14 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 from threadpoolctl import threadpool_limits
 
+from matchmaking.engine import swap
 from matchmaking.engine.batch import Candidates, Row, compute_rows
-from matchmaking.engine.index import get_index, reset_index
+from matchmaking.engine.index import build_index
 from matchmaking.engine.store import _today
 from matchmaking.models import ContactRequest, Match, MatchFeedback, Opportunity
 from partners.models import Organisation
 
 DEFAULT_CHUNK_SIZE = 512  # opportunities per transaction
-BLOCK_SIZE = 16  # sources scored together: (16 × candidates) float32 arrays stay in cache
+BLOCK_SIZE = 64  # sources scored together: fewer, larger array operations; tiles stay in cache
 
 _COLUMNS = (
     "opportunity_id",
@@ -33,6 +34,7 @@ _COLUMNS = (
 )
 _candidates: Candidates | None = None  # set in the parent before forking
 _excluded: dict[int, set[int]] = {}
+_staging: str | None = None  # the table the rows go to when the rebuild swaps (swap.py)
 
 
 def rebuild_all(
@@ -41,69 +43,96 @@ def rebuild_all(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Rebuilds the index and all stored matches. Each chunk of opportunities is replaced in
-    its own transaction, so readers always see complete lists. `workers` processes (default:
-    2, or 1 inside a transaction or on an in-memory database, where forked processes would
-    not see the data). Returns the number of opportunities with matches."""
-    global _candidates, _excluded
-    reset_index()
-    index = get_index()
+    """Rebuilds the index and all stored matches; returns the number of opportunities with
+    matches. `workers` processes (default: 2, or 1 inside a transaction or on an in-memory
+    database, where forked processes would not see the data).
+
+    On PostgreSQL (outside a transaction) the rows go to a staging table that replaces the
+    live one at the end (swap.py). Elsewhere each chunk of opportunities is replaced in its
+    own transaction. Either way readers always see complete lists."""
+    global _candidates, _excluded, _staging
+    started_at = timezone.now()
+    if workers is None:
+        workers = int(os.environ.get("MATCHING_WORKERS", "2"))
+    if connection.in_atomic_block or _is_in_memory():
+        workers = 1  # forked processes would not see the data
+    index = build_index(processes=workers)
     today = _today()
-    keys = sorted(k for k, p in index.opportunity_profiles.items() if p.valid_until >= today)
-    Match.objects.filter(
-        ~Q(opportunity__status=Opportunity.Status.PUBLISHED)
-        | Q(opportunity__valid_until__lt=timezone.localdate())
-        | ~Q(opportunity__organisation__status=Organisation.Status.ACTIVE)
-    ).delete()
+    # by kind, so that a chunk's sources share their candidates (batch.prefilter)
+    keys = [
+        k
+        for _kind, k in sorted(
+            (p.kind, k) for k, p in index.opportunity_profiles.items() if p.valid_until >= today
+        )
+    ]
+    holder = swap.lock() if keys and swap.can_swap() else None
+    if holder is None:
+        Match.objects.filter(
+            ~Q(opportunity__status=Opportunity.Status.PUBLISHED)
+            | Q(opportunity__valid_until__lt=timezone.localdate())
+            | ~Q(opportunity__organisation__status=Organisation.Status.ACTIVE)
+        ).delete()
     if not keys:
         return 0
     _candidates = Candidates(index, today)
     # Loaded here, once: on SQLite a worker reading while the parent commits would fail.
     _excluded = _all_excluded_organisations(keys)
     chunks = [keys[i : i + chunk_size] for i in range(0, len(keys), chunk_size)]
-    if workers is None:
-        workers = int(os.environ.get("MATCHING_WORKERS", "2"))
-    if connection.in_atomic_block or _is_in_memory() or len(chunks) < 2:
+    if len(chunks) < 2:
         workers = 1
-    done = 0
     try:
-        if workers <= 1:
-            with threadpool_limits(limits=1, user_api="blas"):
-                for chunk in chunks:
-                    done += _rebuild_chunk(chunk)
-                    if progress:
-                        progress(done, len(keys))
-        else:
-            connections.close_all()  # each process opens its own connection
-            context = multiprocessing.get_context("fork")
-            # SQLite has one writer at a time: there the workers hand their rows to this
-            # process, which writes while they compute the next chunks.
-            writes_here = connection.vendor != "postgresql"
-            task = _compute_chunk if writes_here else _rebuild_chunk
-            with context.Pool(workers, initializer=_worker_start) as pool:
-                # At most two chunks per worker in flight: results waiting for the writer
-                # would otherwise pile up in this process's memory.
-                pending: list = []
-                for chunk in [*chunks, None]:
-                    if chunk is not None:
-                        pending.append(pool.apply_async(task, (chunk,)))
-                    while pending and (chunk is None or len(pending) >= 2 * workers):
-                        result = pending.pop(0).get()
-                        if writes_here:
-                            written, rows = result
-                            write_rows(written, rows)
-                            result = len(written)
-                        done += result
-                        if progress:
-                            progress(done, len(keys))
+        if holder is not None:
+            _staging = swap.create_staging()
+        _run(chunks, workers, len(keys), progress)
+        if holder is not None:
+            swap.finish(started_at)
+    except BaseException:
+        if holder is not None:
+            swap.drop_staging()
+        raise
     finally:
-        _candidates, _excluded = None, {}
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Millions of rows just arrived by COPY: without fresh statistics the planner reads
-        # one opportunity's matches with a sequential scan of the organisations.
+        _candidates, _excluded, _staging = None, {}, None
+        if holder is not None:
+            swap.unlock(holder)
+    if holder is None and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Many rows just arrived by COPY: without fresh statistics the planner reads one
+        # opportunity's matches with a sequential scan of the organisations.
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Match._meta.db_table)}")
     return len(keys)
+
+
+def _run(chunks: list[list[int]], workers: int, total: int, progress) -> None:
+    done = 0
+    if workers <= 1:
+        with threadpool_limits(limits=1, user_api="blas"):
+            for chunk in chunks:
+                done += _rebuild_chunk(chunk)
+                if progress:
+                    progress(done, total)
+        return
+    connections.close_all()  # each process opens its own connection
+    context = multiprocessing.get_context("fork")
+    # SQLite has one writer at a time: there the workers hand their rows to this process,
+    # which writes while they compute the next chunks.
+    writes_here = connection.vendor != "postgresql"
+    task = _compute_chunk if writes_here else _rebuild_chunk
+    with context.Pool(workers, initializer=_worker_start) as pool:
+        # At most two chunks per worker in flight: results waiting for the writer would
+        # otherwise pile up in this process's memory.
+        pending: list = []
+        for chunk in [*chunks, None]:
+            if chunk is not None:
+                pending.append(pool.apply_async(task, (chunk,)))
+            while pending and (chunk is None or len(pending) >= 2 * workers):
+                result = pending.pop(0).get()
+                if writes_here:
+                    written, rows = result
+                    write_rows(written, rows)
+                    result = len(written)
+                done += result
+                if progress:
+                    progress(done, total)
 
 
 def _all_excluded_organisations(keys: list[int]) -> dict[int, set[int]]:
@@ -131,8 +160,25 @@ def _worker_start() -> None:
 
 def _rebuild_chunk(keys: list[int]) -> int:
     keys, rows = _compute_chunk(keys)
-    write_rows(keys, rows)
+    if _staging is not None:
+        _copy_to_staging(rows)
+    else:
+        write_rows(keys, rows)
     return len(keys)
+
+
+def _copy_to_staging(rows: list[Row]) -> None:
+    """Appends rows to the staging table (no indexes yet, nothing to delete)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _commit_without_waiting_for_the_disk()
+        _copy_rows(cursor, connection.ops.quote_name(_staging), rows, timezone.now())
+
+
+def _commit_without_waiting_for_the_disk() -> None:
+    """For the current transaction on PostgreSQL: synchronous_commit off (see write_rows)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _compute_chunk(keys: list[int]) -> tuple[list[int], list[Row]]:
@@ -150,10 +196,17 @@ def _compute_chunk(keys: list[int]) -> tuple[list[int], list[Row]]:
 
 
 def write_rows(opportunity_ids: list[int], rows: list[Row]) -> None:
-    """Replaces the stored matches of these opportunities by `rows` (one transaction)."""
+    """Replaces the stored matches of these opportunities by `rows` (one transaction).
+
+    On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off, for
+    this transaction only): matches are derived data, and a crash of the database server
+    within a fraction of a second after the commit would at worst keep a chunk's previous
+    matches, whole, until the next update. Waiting for the disk on every chunk would make
+    the disk, not the scoring, the pace of a rebuild."""
     now = timezone.now()
     table = connection.ops.quote_name(Match._meta.db_table)
     with transaction.atomic():
+        _commit_without_waiting_for_the_disk()
         Match.objects.filter(opportunity_id__in=opportunity_ids).delete()
         if not rows:
             return

@@ -28,6 +28,7 @@ from matchmaking.selectors import (
     opportunity_get,
     opportunity_list,
     opportunity_match_list,
+    opportunity_matches_named,
     user_forwarding_list,
 )
 from matchmaking.services.opportunities import (
@@ -123,7 +124,7 @@ def opportunity_detail_view(request, public_id):
         ],
     }
     if can_manage:
-        context["matches"] = list(opportunity_match_list(opportunity=opportunity))
+        context["matches"] = opportunity_matches_named(opportunity=opportunity)
         for match in context["matches"]:
             match.summary = explanation_summary(match.explanation)
         context["dismissed_matches"] = list(

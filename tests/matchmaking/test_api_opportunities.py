@@ -254,6 +254,33 @@ def test_matches_are_ranked_with_explanation_and_outcome(api_client, owner, oppo
 
 
 @pytest.mark.django_db
+def test_matches_show_the_concepts_of_stored_slugs_by_name(
+    api_client, owner, opportunity, django_assert_num_queries
+):
+    # given engine rows (version 3 stores competence slugs), one with a slug since removed
+    for rank, slugs in ((1, ["battery-storage", "electrolysis"]), (2, ["gone"])):
+        MatchFactory(
+            opportunity=opportunity,
+            rank=rank,
+            explanation={"version": 3, "shared": slugs, "related": [], "terms": []},
+        )
+    api_client.force_authenticate(fresh(owner))
+    url = f"{item(opportunity)}matches/"
+    # when the owner reads them: the four queries of test_matches_query_count and one for the
+    # names of all concepts in the list
+    with django_assert_num_queries(5):
+        body = api_client.get(url).json()
+    # then the names come from the taxonomy, in both languages
+    assert [m["explanation"]["shared"] for m in body] == [
+        [
+            {"slug": "battery-storage", "de": "Batteriespeicher", "en": "Battery storage"},
+            {"slug": "electrolysis", "de": "Elektrolyse", "en": "Electrolysis"},
+        ],
+        [{"slug": "gone", "de": "gone", "en": "gone"}],
+    ]
+
+
+@pytest.mark.django_db
 def test_matches_of_hidden_opportunity_are_404(api_client, other_partner, opportunity):
     Opportunity.objects.filter(pk=opportunity.pk).update(status="draft")
     api_client.force_authenticate(other_partner)

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from matchmaking import engine, evaluation
-from matchmaking.engine import batch
+from matchmaking.engine import batch, profiles
 from matchmaking.models import ContactRequest, Match, Opportunity
 from matchmaking.scheduling import schedule_opportunity_matching, schedule_organisation_matching
+from matchmaking.selectors import labelled_explanations
 from partners.models import Competence, Organisation
 from tests.factories import OrganisationFactory
 from tests.matchmaking.evaluation_set import OPPORTUNITIES as EVALUATION_OPPORTUNITIES
@@ -79,7 +80,9 @@ def stored(opportunity):
     )
 
 
-def test_stores_ranked_organisations_with_exact_scores_and_explanation(cluster):
+def test_stores_ranked_organisations_with_exact_scores_and_explanation(
+    cluster, django_assert_num_queries
+):
     # when
     engine.update_opportunity(cluster["opportunity"].pk)
     # then: the bakery shares nothing and is not stored; the owner is never suggested
@@ -88,19 +91,32 @@ def test_stores_ranked_organisations_with_exact_scores_and_explanation(cluster):
         ("Prüflabor", None, 2, 27),
     ]
     explanation = Match.objects.get(target_organisation=cluster["institute"]).explanation
-    assert [c["slug"] for c in explanation["shared"]] == [
-        "battery-storage",
-        "high-voltage-engineering",
-    ]
+    assert explanation["version"] == 3
+    assert explanation["shared"] == ["battery-storage", "high-voltage-engineering"]
     assert explanation["complementary"] == [
         {"key": "science_industry", "from": "large_enterprise", "to": "research_institute"}
     ]
-    assert engine.explanation_sentence(explanation, "en") == (
+    related = Match.objects.get(target_organisation=cluster["tester"]).explanation["related"]
+    assert related == ["insulation-testing"]
+    # and shown with the names of the concepts (one query for the list)
+    with django_assert_num_queries(1):
+        (labelled,) = labelled_explanations([explanation])
+    assert labelled["shared"] == [
+        {"slug": "battery-storage", "de": "Batteriespeicher", "en": "Battery storage"},
+        {
+            "slug": "high-voltage-engineering",
+            "de": "Hochspannungstechnik",
+            "en": "High-voltage engineering",
+        },
+    ]
+    assert engine.explanation_sentence(labelled, "en") == (
         "Shared: Battery storage, High-voltage engineering; "
         "complementary: Large enterprise ↔ Research institute; also relevant: Insulation testing."
     )
-    related = Match.objects.get(target_organisation=cluster["tester"]).explanation["related"]
-    assert [c["slug"] for c in related] == ["insulation-testing"]
+    assert engine.explanation_sentence(labelled, "de") == (
+        "Gemeinsam: Batteriespeicher, Hochspannungstechnik; "
+        "ergänzend: Großunternehmen ↔ Forschungsinstitut; ebenfalls relevant: Isolationsprüfung."
+    )
 
 
 def test_counter_opportunities_of_the_opposite_kind_are_ranked(cluster):
@@ -250,6 +266,26 @@ def test_rebuild_scorer_stores_what_the_per_pair_path_stores(db):
     def key(row):
         return (row.opportunity_id, row.target_opportunity_id or 0, row.target_organisation_id)
 
-    expected = {key(m): (m.score, m.rank, {**m.explanation, "version": 2}) for m in per_pair}
+    expected = {key(m): (m.score, m.rank, m.explanation) for m in per_pair}
     assert len(rows) == len(per_pair) == 600
     assert {key(r): (r.score, r.rank, json.loads(r.explanation)) for r in rows} == expected
+
+
+def test_profiles_found_by_two_processes_are_those_of_one(cluster, monkeypatch):
+    # given several opportunities in German and English
+    for number in range(5):
+        OpportunityFactory(
+            title=f"Wasserstoff-Elektrolyse {number}",
+            description="Wir suchen Partner für Batteriespeicher.",
+            language="de" if number % 2 else "en",
+        )
+    taxonomy = profiles.Taxonomy.load()
+    organisations = profiles.load_organisation_profiles(taxonomy)
+    alone = profiles.load_opportunity_profiles(taxonomy, organisations)
+    # when a forked process takes half of the texts (from any number of them)
+    monkeypatch.setattr(profiles, "PARALLEL_FROM", 0)
+    shared = profiles.load_opportunity_profiles(taxonomy, organisations, processes=2)
+    # then the profiles are the same, in the same order
+    assert len(alone) == 6
+    assert list(shared) == list(alone)
+    assert shared == alone

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from matchmaking.selectors import explanation_summary, matches_for_user
 from tests.factories import MembershipFactory, StaffFactory
@@ -81,6 +82,17 @@ def test_explanation_summary_is_defensive():
         {"shared": [{"name_en": "Hydrogen", "name_de": "Wasserstoff"}, "Stahl", None, 3]}
     )
     assert summary["shared"] == ["Hydrogen", "Stahl", "3"]
+
+
+def test_explanation_summary_shows_a_pair_of_kinds_once():
+    rules = [
+        {"key": "science_industry", "from": "university", "to": "sme"},
+        {"key": "small_large", "from": "university", "to": "sme"},
+        {"key": "supplier_user", "from": "university", "to": "large_enterprise"},
+    ]
+    with translation.override("en"):
+        summary = explanation_summary({"version": 3, "complementary": rules})
+    assert summary["complementary"] == ["University ↔ SME", "University ↔ Large enterprise"]
 
 
 @pytest.mark.django_db

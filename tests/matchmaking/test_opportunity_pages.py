@@ -359,6 +359,22 @@ def test_owner_sees_ranked_matches_with_score_and_explanation(client, users, opp
 
 
 @pytest.mark.django_db
+def test_owner_sees_the_concepts_of_engine_rows_by_name(client, users, opportunity):
+    # given an engine row (version 3 stores competence slugs)
+    MatchFactory(
+        opportunity=opportunity,
+        explanation={"version": 3, "shared": ["battery-storage"], "related": ["electrolysis"]},
+    )
+    login_as(client, users, "owner")
+    # when the owner opens the page (in English here), then the names are shown
+    html = client.get(detail_url(opportunity)).content.decode()
+    assert '<html lang="en">' in html
+    assert "Battery storage" in html
+    assert "Electrolysis" in html
+    assert "battery-storage" not in html
+
+
+@pytest.mark.django_db
 def test_detail_query_count_for_the_owner(client, owner, opportunity, django_assert_num_queries):
     MatchFactory.create_batch(5, opportunity=opportunity)
     client.force_login(owner)

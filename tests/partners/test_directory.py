@@ -229,3 +229,20 @@ def test_detail_query_count_is_constant(
     with django_assert_num_queries(11):
         response = client.get(reverse("organisations:detail", kwargs={"slug": organisation.slug}))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_directory_pages_link_to_each_other_keeping_the_filters(client):
+    # given more organisations than fit on a page (20)
+    bulk_organisations(25)
+    url = reverse("organisations:directory")
+    # when the first page is shown, filtered
+    first = client.get(url, {"kind": "sme"}).content.decode()
+    # then it links to the next page only, with the filter kept (includes/pagination.html)
+    assert "Page 1 of 2" in first
+    assert 'href="?kind=sme&amp;page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    second = client.get(url, {"kind": "sme", "page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    assert 'href="?kind=sme&amp;page=1" rel="prev"' in second
+    assert 'rel="next"' not in second

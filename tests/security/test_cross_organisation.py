@@ -152,7 +152,7 @@ def world(cast, monkeypatch, tmp_path):
         event_type="project.news",
         payload={"news": 1},
     )
-    token, _key = api_token_create(user=member, name="CI", scope="write")
+    token, _key = api_token_create(user=member, name="Alpha-CI-Token", scope="write")
     return {
         **cast,
         "gamma": gamma,
@@ -1142,7 +1142,7 @@ LISTS = [
     ("/contact-requests/?direction=in", "Gamma Wärme eG"),
     ("/contact-requests/?direction=out", "Gamma Wärme eG"),
     ("/notifications/webhooks/", "hooks.alpha.example"),
-    ("/account/tokens/", "CI"),
+    ("/account/tokens/", "Alpha-CI-Token"),
     ("/api/v1/organisations/", "delta"),
     ("/api/v1/projects/", "SECRET"),
     ("/api/v1/projects/open/news/", "Interne Nachricht"),

@@ -1,13 +1,15 @@
 """Writes on notifications. `notify` is the one entry point for every event in the portal."""
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from accounts.models import User
-from notifications import relay
+from notifications import outbox_pg, relay
 from notifications.events import EVENTS, Frequency, get_event
 from notifications.models import Delivery, Notification, Preference
 from spinportal.audit import audit
@@ -49,7 +51,7 @@ def notify(
     webhooks subscribed to the event type get a delivery of `webhook_data` (default: the link
     and the context). The caller decides entitlement; pass nothing and no webhook hears of it.
     """
-    get_event(event_type)
+    event = get_event(event_type)
     organisation_ids = list(organisation_ids)
     if organisation_ids:
         from notifications.emails import absolute
@@ -69,36 +71,26 @@ def notify(
     if not recipients:
         return []
     context = context or {}
-    frequencies = frequencies_for(users=recipients.values(), event_type=event_type)
     key = f"{event_type}:{event_key}"
-    existing = set(
-        Notification.objects.filter(recipient_id__in=recipients, event_key=key).values_list(
-            "recipient_id", flat=True
-        )
-    )
-    new = [
-        Notification(
-            recipient_id=uid,
-            event_type=event_type,
-            event_key=key,
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            url=url,
-            context=context,
-            digest=frequencies[uid]
-            if frequencies[uid] in (Frequency.DAILY, Frequency.WEEKLY)
-            else "",
-        )
-        for uid in recipients
-        if uid not in existing
-    ]
-    Notification.objects.bulk_create(new, ignore_conflicts=True)
-    if not new:
-        return []
-    # One read gives the stored rows (ids) for the deliveries and the return value.
-    stored = list(
-        Notification.objects.filter(
-            event_key=key, recipient_id__in=[n.recipient_id for n in new]
-        ).order_by("recipient_id")
+    actor = actor if actor is not None and actor.is_authenticated else None
+    if transaction.get_connection().vendor == "postgresql":
+        return _notify_postgresql(event, key, recipients, actor, url, context)
+    frequencies = frequencies_for(users=recipients.values(), event_type=event_type)
+    stored = _insert_new_notifications(
+        [
+            Notification(
+                recipient_id=uid,
+                event_type=event_type,
+                event_key=key,
+                actor=actor,
+                url=url,
+                context=context,
+                digest=frequencies[uid]
+                if frequencies[uid] in (Frequency.DAILY, Frequency.WEEKLY)
+                else "",
+            )
+            for uid in sorted(recipients)
+        ]
     )
     deliveries = [
         Delivery(
@@ -117,6 +109,81 @@ def notify(
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         relay.after_commit(keys=[d.key for d in deliveries])
     return stored
+
+
+def _notify_postgresql(event, key, recipients, actor, url, context) -> list[Notification]:
+    """notify() in one statement (outbox_pg.py): same rows, same return value."""
+    created, delivery_keys, created_at = outbox_pg.record(
+        event_type=event.key,
+        event_key=key,
+        recipients={pk: user.language for pk, user in recipients.items()},
+        mandatory=event.mandatory,
+        default_frequency=event.default_frequency,
+        actor_id=actor.pk if actor is not None else None,
+        url=url,
+        context=context,
+    )
+    if delivery_keys:
+        relay.after_commit(keys=delivery_keys)
+    database = transaction.get_connection().alias
+    return [
+        _stored(
+            Notification(
+                recipient_id=recipient_id,
+                event_type=event.key,
+                event_key=key,
+                actor=actor,
+                url=url,
+                context=context,
+                created_at=created_at,
+                digest=digest,
+            ),
+            pk,
+            database,
+        )
+        for pk, recipient_id, digest in created
+    ]
+
+
+def _stored(notification: Notification, pk: int, database: str) -> Notification:
+    """The instance as one read from `database` (it was inserted there with id `pk`)."""
+    notification.pk = pk
+    notification._state.adding = False
+    notification._state.db = database
+    return notification
+
+
+def _insert_new_notifications(notifications: list[Notification]) -> list[Notification]:
+    """Inserts the notifications that do not exist yet (recipient and event key are unique)
+    and returns those, with their ids: one INSERT ... ON CONFLICT DO NOTHING RETURNING per
+    batch, instead of reading what exists, inserting, and reading the ids back.
+
+    `bulk_create(ignore_conflicts=True)` cannot tell which rows it inserted (it returns no
+    ids), hence the queryset's `_insert`, the primitive under `bulk_create`. PostgreSQL and
+    SQLite (3.35+) both return rows from such an insert."""
+    if not notifications:
+        return []
+    queryset = Notification.objects.all()
+    connection = connections[queryset.db]
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    returning = [Notification._meta.pk, Notification._meta.get_field("recipient")]
+    batch_size = max(connection.ops.bulk_batch_size(fields, notifications), 1)
+    ids: dict[int, int] = {}
+    batches = len(notifications) > batch_size
+    with transaction.atomic(using=queryset.db, savepoint=False) if batches else nullcontext():
+        for start in range(0, len(notifications), batch_size):
+            rows = queryset._insert(
+                notifications[start : start + batch_size],
+                fields=fields,
+                returning_fields=returning,
+                on_conflict=OnConflict.IGNORE,
+            )
+            ids.update((recipient_id, pk) for pk, recipient_id in rows)
+    return [
+        _stored(notification, ids[notification.recipient_id], queryset.db)
+        for notification in notifications
+        if notification.recipient_id in ids
+    ]
 
 
 def email_to_address(

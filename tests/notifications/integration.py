@@ -81,7 +81,8 @@ class RedisServer:
 
 
 class Worker:
-    """`celery -A spinportal worker --pool=solo` against the test database and our Redis."""
+    """`celery -A spinportal worker` against the test database and our Redis; `--pool=solo`
+    unless `pool` says otherwise (the benchmark runs a prefork pool with two processes)."""
 
     def __init__(
         self,
@@ -91,9 +92,11 @@ class Worker:
         email_url: str,
         log: Path,
         pool: tuple[str, ...] = ("--pool=solo",),
+        nice: int = 0,
     ):
         self.log = log
         self.pool = list(pool)
+        self.nice = ["nice", "-n", str(nice)] if nice else []  # as bin/up starts it
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
@@ -111,13 +114,14 @@ class Worker:
         handle = self.log.open("a")
         self.process = subprocess.Popen(
             [
+                *self.nice,
                 sys.executable,
                 "-m",
                 "celery",
                 "-A",
                 "spinportal",
                 "worker",
-                "--pool=solo",
+                *self.pool,
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",
@@ -142,6 +146,25 @@ class Worker:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def _processes(self) -> list[int]:
+        """The worker's process and its pool's (children listed by /proc)."""
+        found, pending = [], [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                pending.extend(int(child) for child in task.read_text().split())
+        return found
+
+    def pause(self):
+        """SIGSTOP to the worker and its pool: queued tasks wait (for measuring without it)."""
+        for pid in self._processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def resume(self):
+        for pid in self._processes():
+            os.kill(pid, signal.SIGCONT)
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -155,12 +178,12 @@ class ScriptedSink:
     """An SMTP server that accepts everything, unless `plan[address]` lists answers to give
     first (e.g. two "451 …" and then acceptance). Records every accepted Message-ID."""
 
-    def __init__(self):
+    def __init__(self, port: int | None = None):
         self.lock = threading.Lock()
         self.accepted: list[tuple[str, str]] = []
         self.attempts: Counter = Counter()
         self.plan: dict[str, list[str]] = {}
-        self.port = free_port()
+        self.port = port or free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     @property
@@ -187,6 +210,75 @@ class ScriptedSink:
     def snapshot(self) -> list[tuple[str, str]]:
         with self.lock:
             return list(self.accepted)
+
+
+class SinkProcess:
+    """A ScriptedSink in a child process, for the benchmark: receiving and parsing thousands
+    of e-mails then does not compete for this process's GIL with what is being measured.
+    Answers `count(marker)` (accepted Message-IDs containing it) and `reset()` over a pipe."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from tests.notifications.integration import serve_sink; serve_sink()",
+                str(self.port),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout.readline().strip() == "ready", "the sink did not start"
+
+    def _ask(self, command: str) -> str:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return self.process.stdout.readline().strip()
+
+    def count(self, marker: str) -> int:
+        return int(self._ask(f"count {marker}"))
+
+    def reset(self):
+        self._ask("reset")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+
+def serve_sink():
+    """The child of SinkProcess: a ScriptedSink on the port in argv, commands on stdin."""
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = ScriptedSink(port=int(sys.argv[1]))
+    sink.controller.start()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        command, _, argument = line.strip().partition(" ")
+        if command == "count":
+            print(sum(1 for message_id, _ in sink.snapshot() if argument in message_id), flush=True)
+        elif command == "reset":
+            sink.reset()
+            print("ok", flush=True)
+    sink.controller.stop()
 
 
 def database_url(settings_dict: dict) -> str:

@@ -3,6 +3,7 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,3 +240,194 @@ def test_sweep_sends_what_the_relay_missed(django_capture_on_commit_callbacks):
     Delivery.objects.update(created_at=timezone.now() - dt.timedelta(minutes=1))
     assert sweep_pending_deliveries() == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_batch_is_claimed_and_read_in_three_queries_then_one_per_mail(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    users = UserFactory.create_batch(4)
+    unverified = UserFactory(verified=False)
+    with django_capture_on_commit_callbacks(execute=False):
+        _notify([*users, unverified])
+    keys = list(Delivery.objects.values_list("key", flat=True))
+    # claim (one statement), read the rows with their recipients, read the verified
+    # addresses; then one statement per mail (sent or skipped)
+    with django_assert_num_queries(3 + 5):
+        counts = send_email_deliveries(keys=keys)
+    assert counts == {"sent": 4, "failed": 0, "skipped": 1}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert Delivery.objects.get(recipient=unverified).status == "skipped"
+    assert set(Delivery.objects.exclude(recipient=unverified).values_list("status", flat=True)) == {
+        "sent"
+    }
+
+
+def test_only_claimable_rows_are_claimed(django_capture_on_commit_callbacks):
+    fresh, stale, done, retry = UserFactory.create_batch(4)
+    with django_capture_on_commit_callbacks(execute=False):
+        _notify([fresh, stale, done, retry])
+    now = timezone.now()
+    Delivery.objects.filter(recipient=fresh).update(status="sending", claimed_at=now)
+    Delivery.objects.filter(recipient=stale).update(
+        status="sending", claimed_at=now - dt.timedelta(hours=1)
+    )
+    Delivery.objects.filter(recipient=done).update(status="sent", sent_at=now)
+    Delivery.objects.filter(recipient=retry).update(status="retry")
+    keys = list(Delivery.objects.values_list("key", flat=True))
+
+    # a row another worker is sending, or that went out, is left alone; a stale claim (its
+    # worker died) and a retry are sent
+    assert send_email_deliveries(keys=keys) == {"sent": 2, "failed": 0, "skipped": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([stale.email, retry.email])
+    assert Delivery.objects.get(recipient=fresh).status == "sending"
+    assert send_email_deliveries(keys=keys) == {"sent": 0, "failed": 0, "skipped": 0}
+
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+def test_notify_costs_three_queries_for_one_recipient_and_returns_the_new_rows(
+    django_assert_num_queries,
+):
+    user, other = UserFactory(), UserFactory()
+    # preferences, the INSERT ... ON CONFLICT DO NOTHING RETURNING of the notifications, the
+    # deliveries; on PostgreSQL all three in one statement (outbox_pg.py)
+    with django_assert_num_queries(1 if ON_POSTGRESQL else 3):
+        stored = _notify([user])
+    assert [(n.pk, n.recipient_id) for n in stored] == list(
+        Notification.objects.values_list("pk", "recipient_id")
+    )
+    assert Delivery.objects.get().notification_id == stored[0].pk
+
+    # the same event again: nothing is inserted, so no delivery statement either; a new
+    # recipient of it gets their own rows, and only theirs are returned
+    with django_assert_num_queries(1 if ON_POSTGRESQL else 2):
+        assert _notify([user]) == []
+    stored = _notify([user, other])
+    assert [n.recipient_id for n in stored] == [other.pk]
+    assert Delivery.objects.filter(recipient=other, notification=stored[0]).exists()
+    assert Notification.objects.count() == 2
+
+
+def test_a_mandatory_event_reads_no_preferences(django_assert_num_queries):
+    user = UserFactory()
+    with django_assert_num_queries(1 if ON_POSTGRESQL else 2):
+        notify(
+            event_type="invitation.received",
+            recipients=[user],
+            event_key="invite-1",
+            url="/invitations/1/",
+            context={"organisation": "STEAG", "inviter": "Anna"},
+        )
+    assert Delivery.objects.get().recipient == user
+
+
+def test_digests_of_a_batch_read_their_entries_in_one_query(django_assert_num_queries, monkeypatch):
+    users = UserFactory.create_batch(3)
+    for user in users:
+        preference_set(user=user, event_type="contact_request.received", frequency="daily")
+    _notify(users, key="1")
+    _notify(users, key="2", context={**CONTEXT, "sender_organisation": "STEAG"})
+    queued = []
+    monkeypatch.setattr(send_email_deliveries, "delay", queued.extend)
+    assert send_digests("daily") == 3
+    keys = list(Delivery.objects.filter(kind="digest").values_list("key", flat=True))
+    assert sorted(queued) == sorted(keys)
+    # claim, rows, addresses, the entries of all three digests; one statement per mail
+    with django_assert_num_queries(4 + 3):
+        sent = send_email_deliveries(keys=keys)
+    assert sent == {"sent": 3, "failed": 0, "skipped": 0}
+    for message in mail.outbox:
+        body = message.body
+        assert body.index("Fraunhofer IMS") < body.index("STEAG")  # oldest entry first
+
+
+def test_notify_writes_every_field_by_preference_and_returns_the_stored_rows(
+    django_capture_on_commit_callbacks,
+):
+    # given recipients with each kind of preference (on PostgreSQL this is the one-statement
+    # path of outbox_pg.py, elsewhere the ORM path: the rows must be the same)
+    actor = UserFactory()
+    immediate, daily, off = UserFactory(language="en"), UserFactory(), UserFactory()
+    preference_set(user=daily, event_type="contact_request.received", frequency="daily")
+    preference_set(user=off, event_type="contact_request.received", frequency="off")
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False):
+        stored = _notify([immediate, daily, off, actor], key="42", actor=actor)
+    # then one notification each, the actor left out, in recipient order
+    assert [n.recipient_id for n in stored] == sorted([immediate.pk, daily.pk, off.pk])
+    rows = {
+        n.recipient_id: n
+        for n in Notification.objects.filter(pk__in=[n.pk for n in stored]).order_by("pk")
+    }
+    for notification in stored:
+        row = rows[notification.recipient_id]
+        assert (row.pk, row.event_type, row.event_key, row.actor_id, row.url, row.context) == (
+            notification.pk,
+            "contact_request.received",
+            "contact_request.received:42",
+            actor.pk,
+            "/contact-requests/1/",
+            CONTEXT,
+        )
+        assert (row.read_at, row.digest_delivery_id) == (None, None)
+        assert before <= row.created_at <= timezone.now()
+        assert row.digest == notification.digest
+    assert {r: rows[r].digest for r in rows} == {immediate.pk: "", daily.pk: "daily", off.pk: ""}
+    # and one e-mail delivery, only for the immediate recipient, in their language
+    delivery = Delivery.objects.get()
+    assert (
+        delivery.key,
+        delivery.kind,
+        delivery.recipient_id,
+        delivery.notification_id,
+        delivery.to_email,
+        delivery.language,
+        delivery.event_type,
+        delivery.context,
+        delivery.url,
+        delivery.status,
+        delivery.attempts,
+        delivery.next_attempt_at,
+        delivery.claimed_at,
+        delivery.last_error,
+        delivery.sent_at,
+    ) == (
+        f"email:contact_request.received:42:{immediate.pk}",
+        "email",
+        immediate.pk,
+        rows[immediate.pk].pk,
+        "",
+        "en",
+        "contact_request.received",
+        CONTEXT,
+        "/contact-requests/1/",
+        "pending",
+        0,
+        None,
+        None,
+        "",
+        None,
+    )
+
+
+def test_a_mandatory_event_is_mailed_whatever_a_stored_preference_says(
+    django_capture_on_commit_callbacks,
+):
+    # given a preference "off" stored for a mandatory event (the service never stores one,
+    # but an older row or the admin could)
+    user = UserFactory()
+    Preference.objects.create(user=user, event_type="invitation.received", frequency="off")
+    with django_capture_on_commit_callbacks(execute=False):
+        (stored,) = notify(
+            event_type="invitation.received",
+            recipients=[user],
+            event_key="invite-9",
+            url="/invitations/9/",
+            context={"organisation": "STEAG", "inviter": "Anna"},
+        )
+    # then it is mailed at once, not put in a digest
+    assert stored.digest == Notification.objects.get().digest == ""
+    assert list(Delivery.objects.values_list("key", "notification_id")) == [
+        (f"email:invitation.received:invite-9:{user.pk}", stored.pk)
+    ]

@@ -16,11 +16,14 @@ class Sink:
     def __init__(self):
         self.messages = []
         self.sessions = set()
+        self.answer = "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if not self.answer.startswith("250"):
+            return self.answer
         self.messages.append(envelope)
         self.sessions.add(id(session))
-        return "250 OK"
+        return self.answer
 
 
 def free_port() -> int:
@@ -71,3 +74,134 @@ def test_fan_out_is_sent_in_one_smtp_session(smtp_sink, django_capture_on_commit
     raw = smtp_sink.messages[0].content.decode()
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
     assert "Content-Type: multipart/alternative" in raw
+
+
+def test_the_smtp_socket_sends_without_nagle_delay(
+    smtp_sink, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The body and the final "." go out as two writes; with Nagle's algorithm on, the "."
+    would wait ~40 ms for the server's delayed ACK."""
+    from notifications import tasks
+
+    flags = []
+    send = tasks._send
+
+    def spy(connection, message, *, mark_sent):
+        sock = connection.connection.sock
+        flags.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        send(connection, message, mark_sent=mark_sent)
+
+    monkeypatch.setattr(tasks, "_send", spy)
+    users = UserFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            event_type="message.received",
+            recipients=users,
+            event_key="message-nodelay",
+            context={"sender": "Anna", "organisation": "STEAG", "excerpt": "Hallo"},
+        )
+    assert len(smtp_sink.messages) == 3
+    assert len(flags) == 3
+    assert all(flags)
+
+
+def test_envelope_addresses_match_the_backends(settings):
+    from django.core.mail import get_connection
+
+    from notifications.tasks import _envelope_address
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    backend = get_connection()
+    for address in (
+        "anna@example.org",
+        "SPIN Portal <portal@spin.example>",
+        "joerg@bücher.example",
+        "o'neil+tag@sub.example.co.uk",
+    ):
+        assert _envelope_address(backend, address) == backend.prep_address(address)
+    with pytest.raises(ValueError, match="Invalid address"):
+        _envelope_address(backend, "anna@example.org\r\nRCPT TO:<victim@example.org>")
+
+
+def _message_event(users, key):
+    notify(
+        event_type="message.received",
+        recipients=users,
+        event_key=key,
+        context={"sender": "Anna", "organisation": "STEAG", "excerpt": "Hallo"},
+    )
+
+
+def test_the_row_is_marked_sent_right_after_the_final_dot_and_before_the_reply(
+    smtp_sink, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The order that keeps a killed worker from losing an e-mail (see tasks._send)."""
+    import smtplib
+
+    from notifications import tasks
+
+    events = []
+    send, getreply, marker = smtplib.SMTP.send, smtplib.SMTP.getreply, tasks._sent_marker
+
+    def spy_send(self, data):
+        raw = data.encode() if isinstance(data, str) else data
+        command = raw.split(b" ", 1)[0].strip().lower()
+        if raw == b".\r\n":
+            events.append(".")
+        elif command in (b"ehlo", b"mail", b"rcpt", b"data", b"quit"):
+            events.append(command.decode())
+        else:
+            events.append("body")
+        return send(self, data)
+
+    def spy_getreply(self):
+        events.append("reply")
+        return getreply(self)
+
+    def spy_marker(delivery):
+        mark = marker(delivery)
+
+        def marked():
+            events.append("mark")
+            mark()
+            status = Delivery.objects.values_list("status", flat=True).get(pk=delivery.pk)
+            events.append(f"row {status}")
+
+        return marked
+
+    monkeypatch.setattr(smtplib.SMTP, "send", spy_send)
+    monkeypatch.setattr(smtplib.SMTP, "getreply", spy_getreply)
+    monkeypatch.setattr(tasks, "_sent_marker", spy_marker)
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        _message_event([user], "message-order")
+    assert len(smtp_sink.messages) == 1
+    # after the DATA command and its reply: the body, the ".", the mark, the acceptance
+    assert events[events.index("data") :] == [
+        "data",
+        "reply",
+        "body",
+        ".",
+        "mark",
+        "row sent",
+        "reply",
+        "quit",
+        "reply",
+    ]
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.last_error) == ("sent", "")
+    assert delivery.sent_at is not None
+
+
+def test_a_message_refused_after_the_final_dot_is_not_left_marked_sent(
+    smtp_sink, django_capture_on_commit_callbacks
+):
+    smtp_sink.answer = "451 4.3.0 try again later"
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        _message_event([user], "message-refused")
+    delivery = Delivery.objects.get()
+    assert smtp_sink.messages == []
+    assert (delivery.status, delivery.attempts, delivery.sent_at) == ("retry", 1, None)
+    assert delivery.last_error == "SMTPDataError: (451, b'4.3.0 try again later')"
+    assert delivery.next_attempt_at is not None

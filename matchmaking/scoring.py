@@ -291,23 +291,33 @@ def explain_concepts(
     return shared[:limit], sorted(related, key=lambda c: (-related[c], c))[:limit]
 
 
+EXPLANATION_VERSION = 4
+COMPONENT_NAMES = (
+    "forward",
+    "backward",
+    "text",
+    "complementarity",
+    "partner_kind",
+    "responsiveness",
+)
+
+
 def build_explanation(
     *,
-    score: int,
-    shared: list[str],
-    related: list[str],
-    complementary: list[dict],
+    shared: list[int],
+    related: list[int],
+    rules: list[str],
+    kinds: tuple[str, str],
     terms: list[str],
     components: Mapping[str, float],
 ) -> dict:
-    """The Match.explanation JSON (version 3: concepts as slugs); see matchmaking.engine for the
-    full shape."""
-    return {
-        "version": 3,
-        "score": score,
-        "shared": shared,
-        "complementary": complementary,
-        "related": related,
-        "terms": terms,
-        "components": {name: round(float(value), 3) for name, value in components.items()},
-    }
+    """The stored Match.explanation (version 4, compact; see matchmaking.engine): concepts by
+    id, the complementarity rules that hold with the two organisation kinds they relate, the
+    shared words, and the score components in COMPONENT_NAMES order."""
+    explanation: dict = {"v": EXPLANATION_VERSION, "s": shared, "r": related}
+    if rules:
+        explanation["c"] = rules
+        explanation["k"] = list(kinds)
+    explanation["t"] = terms
+    explanation["x"] = [round(float(components[name]), 3) for name in COMPONENT_NAMES]
+    return explanation

@@ -8,6 +8,7 @@ from django.db.models.fields import BooleanField
 from django.http import Http404
 from django.utils.translation import get_language
 
+from matchmaking import scoring
 from matchmaking.models import (
     Block,
     ContactRequest,
@@ -181,7 +182,9 @@ def opportunity_matches_named(*, opportunity: Opportunity) -> list[Match]:
     (labelled_explanations: one more query if any explanation has concepts). The instances
     are for display; they are not saved."""
     matches = list(opportunity_match_list(opportunity=opportunity))
-    explanations = labelled_explanations([match.explanation for match in matches])
+    explanations = labelled_explanations(
+        [match.explanation for match in matches], [match.score for match in matches]
+    )
     for match, explanation in zip(matches, explanations, strict=True):
         match.explanation = explanation
     return matches
@@ -340,34 +343,47 @@ def _label(item) -> str:
     return str(item) if item not in (None, "") else ""
 
 
-def labelled_explanations(explanations: list[dict]) -> list[dict]:
-    """The explanations with the concepts of version 3 (slugs) as labels
-    ({"slug", "de", "en"}, the shape of version 2), for pages and the API: one query for all
-    of them, none if no explanation needs one. Other versions are returned as they are."""
-    slugs = {
-        slug
-        for explanation in explanations
-        if isinstance(explanation, dict) and explanation.get("version") == 3
-        for key in ("shared", "related")
-        for slug in explanation.get(key) or ()
-        if isinstance(slug, str)
-    }
-    if not slugs:
-        return list(explanations)
-    labels = {
-        slug: {"slug": slug, "de": name_de, "en": name_en}
-        for slug, name_de, name_en in Competence.objects.filter(slug__in=slugs).values_list(
-            "slug", "name_de", "name_en"
-        )
-    }
-    result = []
+def labelled_explanations(explanations: list[dict], scores: list[int] | None = None) -> list[dict]:
+    """The explanations in the readable shape for pages and the API: concepts as
+    {"slug", "de", "en"}, complementarity rules as {"key", "from", "to"}, components by name
+    (see matchmaking.engine). Version 4 (compact, concepts by id) is expanded, with its score
+    from `scores` (Match.score); version 3 (slugs) gets the names; older versions are returned
+    as they are. One query for all of them, none if no explanation has concepts."""
+    slugs, ids = set(), set()
     for explanation in explanations:
-        if isinstance(explanation, dict) and explanation.get("version") == 3:
+        if not isinstance(explanation, dict):
+            continue
+        if explanation.get("v") == scoring.EXPLANATION_VERSION:
+            ids.update(
+                item
+                for key in ("s", "r")
+                for item in explanation.get(key) or ()
+                if isinstance(item, int)
+            )
+        elif explanation.get("version") == 3:
+            slugs.update(
+                item
+                for key in ("shared", "related")
+                for item in explanation.get(key) or ()
+                if isinstance(item, str)
+            )
+    by_slug, by_id = {}, {}
+    if slugs or ids:
+        for pk, slug, name_de, name_en in Competence.objects.filter(
+            Q(slug__in=slugs) | Q(pk__in=ids)
+        ).values_list("pk", "slug", "name_de", "name_en"):
+            by_slug[slug] = by_id[pk] = {"slug": slug, "de": name_de, "en": name_en}
+    result = []
+    for position, explanation in enumerate(explanations):
+        if isinstance(explanation, dict) and explanation.get("v") == scoring.EXPLANATION_VERSION:
+            score = scores[position] if scores is not None else None
+            explanation = _expanded(explanation, score, by_id)
+        elif isinstance(explanation, dict) and explanation.get("version") == 3:
             explanation = {
                 **explanation,
                 **{
                     key: [
-                        labels.get(item, {"slug": item, "de": item, "en": item})
+                        by_slug.get(item, {"slug": item, "de": item, "en": item})
                         if isinstance(item, str)
                         else item
                         for item in explanation.get(key) or ()
@@ -377,6 +393,24 @@ def labelled_explanations(explanations: list[dict]) -> list[dict]:
             }
         result.append(explanation)
     return result
+
+
+def _expanded(stored: dict, score: int | None, concepts: dict[int, dict]) -> dict:
+    """A version 4 explanation in the readable shape (concepts no longer in the taxonomy are
+    left out: there is no name to show)."""
+    kinds = stored.get("k") or ["", ""]
+    values = stored.get("x") or []
+    return {
+        "version": stored["v"],
+        **({"score": score} if score is not None else {}),
+        "shared": [concepts[c] for c in stored.get("s") or () if c in concepts],
+        "complementary": [
+            {"key": rule, "from": kinds[0], "to": kinds[1]} for rule in stored.get("c") or ()
+        ],
+        "related": [concepts[c] for c in stored.get("r") or () if c in concepts],
+        "terms": list(stored.get("t") or ()),
+        "components": dict(zip(scoring.COMPONENT_NAMES, values, strict=False)),
+    }
 
 
 def explanation_summary(explanation) -> dict[str, list[str]]:

@@ -44,7 +44,6 @@ CHUNK = 64  # candidates per chunk maximum (step 2)
 MARGIN = 1e-4  # float32 prefilter error is below 1e-5
 MAX_DENSE_TERMS = 256
 TILE = 2048  # candidate columns per pass of the prefilter (a multiple of CHUNK)
-EXPLANATION_VERSION = 3
 TEXT = StringDType()  # numpy's variable-width strings: columns of texts joined in C
 
 
@@ -163,10 +162,7 @@ class Candidates:
         self._complement: dict[tuple, np.ndarray] = {}
         self._factor: dict[tuple, np.ndarray] = {}
         self._hierarchy = _hierarchy_matrix(index)
-        self._label_texts = np.array(
-            [json.dumps(index.taxonomy.slug(int(c)), ensure_ascii=False) for c in self.concept_ids],
-            dtype=TEXT,
-        )
+        self._concept_texts = np.array([str(int(c)) for c in self.concept_ids], dtype=TEXT)
         self._complementary_json: dict[tuple, str] = {}
         self._quoted: dict[str, str] = {}
         codes: dict[tuple, int] = {}
@@ -513,8 +509,8 @@ def _surface(source: Profile) -> dict[str, str]:
 def explain_pairs(
     c: Candidates, sources, rows, pair_rows, columns, score, components, chosen, products
 ) -> list[str]:
-    """Explanation JSON text of each chosen pair, as explanation_for builds it (without the
-    rendered sentences: explanation_sentence renders them when shown)."""
+    """Explanation JSON text of each chosen pair, as explanation_for builds it (version 4,
+    compact separators)."""
     if not len(pair_rows):
         return []
     source_columns = rows[pair_rows]
@@ -535,7 +531,7 @@ def explain_pairs(
     related_order = np.argsort(-related_values, axis=1, kind="stable")[:, :5]
     shared_ok = np.take_along_axis(shared_values, shared_order, axis=1) > 0
     related_ok = np.take_along_axis(related_values, related_order, axis=1) > 0
-    labels = c._label_texts
+    labels = c._concept_texts
     shared_texts = _joined(
         [
             np.where(shared_ok[:, j], labels[shared_order[:, j]], "")
@@ -554,45 +550,41 @@ def explain_pairs(
     # Components: rounded to 3 decimals, so each column has few distinct values; each is
     # formatted once.
     component_texts = []
-    for name, values in components.items():
+    for name in scoring.COMPONENT_NAMES:
         if component_texts:
-            component_texts.append(", ")
-        component_texts.append(
-            _formatted(np.round(np.asarray(values, float)[chosen], 3), prefix=f'"{name}": ')
-        )
+            component_texts.append(",")
+        component_texts.append(_formatted(np.round(np.asarray(components[name], float)[chosen], 3)))
     complementary = np.array(_complementary_texts(c, source_columns, columns), dtype=TEXT)
     parts = [
-        f'{{"version": {EXPLANATION_VERSION}, "score": ',
-        np.asarray(score).astype(TEXT),
-        ', "shared": [',
+        f'{{"v":{scoring.EXPLANATION_VERSION},"s":[',
         shared_texts,
-        '], "complementary": ',
-        complementary,
-        ', "related": [',
+        '],"r":[',
         related_texts,
-        '], "terms": [',
+        "]",
+        complementary,
+        ',"t":[',
         term_texts,
-        '], "components": {',
+        '],"x":[',
         *component_texts,
-        "}}",
+        "]}",
     ]
     # Concatenated column by column (numpy's string ufuncs), not row by row in Python.
     return functools.reduce(np.strings.add, parts).tolist()
 
 
-def _formatted(values: np.ndarray, prefix: str) -> np.ndarray:
-    """prefix + repr() of each value, computed once per distinct value."""
+def _formatted(values: np.ndarray) -> np.ndarray:
+    """repr() of each value (as json.dumps writes a float), once per distinct value."""
     distinct, inverse = np.unique(values, return_inverse=True)
-    texts = np.array([f"{prefix}{v!r}" for v in distinct.tolist()], dtype=TEXT)
+    texts = np.array([repr(v) for v in distinct.tolist()], dtype=TEXT)
     return texts[inverse.ravel()]
 
 
 def _joined(slots: list[np.ndarray], rows: int) -> np.ndarray:
-    """Per row, the non-empty texts of the slots joined with ", " (columns of texts)."""
+    """Per row, the non-empty texts of the slots joined with "," (columns of texts)."""
     result = np.full(rows, "", dtype=TEXT)
     for slot in slots:
         present = slot != ""
-        joined = np.strings.add(np.strings.add(result, ", "), slot)
+        joined = np.strings.add(np.strings.add(result, ","), slot)
         result = np.where(present, np.where(result != "", joined, slot), result)
     return result
 
@@ -623,15 +615,15 @@ def _term_texts(c: Candidates, sources, pair_rows, products) -> np.ndarray:
         word = _surface(sources[source]).get(stem, stem)
         text = quoted.get(word)
         if text is None:
-            text = quoted[word] = json.dumps(word, ensure_ascii=False)
+            text = quoted[word] = _compact(word)
         words.append(text)
     texts = np.array(words, dtype=TEXT)[inverse.reshape(keys.shape)]
     return _joined([texts[:, 0], texts[:, 1], texts[:, 2]], len(counts))
 
 
 def _complementary_texts(c: Candidates, source_columns, columns) -> list[str]:
-    """Per pair, the JSON list of complementarity rules that hold (cached by the traits and
-    kinds of both sides)."""
+    """Per pair, the `,"c":[rules],"k":[kinds]` part of the explanation, empty if no
+    complementarity rule holds (cached by the traits and kinds of both sides)."""
     cache = c._complementary_json
     result = []
     for s, t in zip(
@@ -644,16 +636,18 @@ def _complementary_texts(c: Candidates, source_columns, columns) -> list[str]:
                 c.trait_keys[t],
             )
             rules = scoring.complement_rules(source_traits.flags(), target_traits.flags())
-            text = cache[(s, t)] = json.dumps(
-                [
-                    {"key": name, "from": source_kind, "to": target_kind}
-                    for name, _weight in scoring.COMPLEMENT_RULES
-                    if rules[name]
-                ],
-                ensure_ascii=False,
+            names = [name for name, _weight in scoring.COMPLEMENT_RULES if rules[name]]
+            text = cache[(s, t)] = (
+                ',"c":' + _compact([*names]) + ',"k":' + _compact([source_kind, target_kind])
+                if names
+                else ""
             )
         result.append(text)
     return result
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 __all__ = ["Block", "Candidates", "Row", "compute_rows"]

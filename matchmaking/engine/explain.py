@@ -18,26 +18,21 @@ from partners.models import Organisation
 def explanation_for(
     index: MatchingIndex, source: Profile, target: Profile, score: int, components: dict
 ) -> dict:
+    """The stored explanation of one pair (`score` is stored beside it, in Match.score)."""
     shared, related = scoring.explain_concepts(
         source.concepts, target.concepts, index.taxonomy.parent_map, index.taxonomy.children
     )
     rules = scoring.complement_rules(source.traits.flags(), target.traits.flags())
-    complementary = [
-        {"key": name, "from": source.organisation_kind, "to": target.organisation_kind}
-        for name, _weight in scoring.COMPLEMENT_RULES
-        if rules[name]
-    ]
     source_vector, surface = _source_text(index, source)
     stems = scoring.shared_terms(source_vector, index.tfidf(target.tokens), 3)
-    explanation = scoring.build_explanation(
-        score=score,
-        shared=[index.taxonomy.slug(c) for c in shared],
-        related=[index.taxonomy.slug(c) for c in related],
-        complementary=complementary,
+    return scoring.build_explanation(
+        shared=list(shared),
+        related=list(related),
+        rules=[name for name, _weight in scoring.COMPLEMENT_RULES if rules[name]],
+        kinds=(source.organisation_kind, target.organisation_kind),
         terms=[surface.get(s, s) for s in stems],
         components=components,
     )
-    return explanation
 
 
 _source_cache: dict[int, tuple] = {}

@@ -171,7 +171,8 @@ def _copy_to_staging(rows: list[Row]) -> None:
     """Appends rows to the staging table (no indexes yet, nothing to delete)."""
     with transaction.atomic(), connection.cursor() as cursor:
         _commit_without_waiting_for_the_disk()
-        _copy_rows(cursor, connection.ops.quote_name(_staging), rows, timezone.now())
+        # computed_at: the staging table's default, now() (swap.create_staging)
+        _copy_rows(cursor, connection.ops.quote_name(_staging), rows, None)
 
 
 def _commit_without_waiting_for_the_disk() -> None:
@@ -235,14 +236,15 @@ def write_rows(opportunity_ids: list[int], rows: list[Row]) -> None:
 
 def _copy_rows(cursor, table: str, rows: list[Row], now) -> None:
     """COPY in text format: tab-separated, \\N for NULL, backslashes doubled (JSON text never
-    holds a raw tab or newline)."""
-    timestamp = now.isoformat()
+    holds a raw tab or newline). Without `now`, computed_at is left to the table's default."""
+    columns = _COLUMNS if now is not None else _COLUMNS[:-1]
+    end = f"\t{now.isoformat()}\n" if now is not None else "\n"
     lines = [
         f"{r.opportunity_id}\t{r.target_opportunity_id or '\\N'}\t{r.target_organisation_id}\t"
-        f"{r.score}\t{r.rank}\t{r.explanation.replace('\\', '\\\\')}\t{timestamp}\n"
+        f"{r.score}\t{r.rank}\t{r.explanation.replace('\\', '\\\\')}{end}"
         for r in rows
     ]
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         copy.write("".join(lines))
 
 

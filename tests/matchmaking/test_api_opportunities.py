@@ -4,6 +4,7 @@ input, hidden = missing, filters, query counts."""
 import pytest
 
 from matchmaking.models import Opportunity
+from partners.models import Competence
 from spinportal.models import AuditRecord
 from tests.factories import CompetenceFactory, OrganisationFactory
 from tests.matchmaking.factories import MatchFactory, MatchFeedbackFactory, OpportunityFactory
@@ -278,6 +279,55 @@ def test_matches_show_the_concepts_of_stored_slugs_by_name(
         ],
         [{"slug": "gone", "de": "gone", "en": "gone"}],
     ]
+
+
+@pytest.mark.django_db
+def test_matches_expand_the_compact_engine_rows(
+    api_client, owner, opportunity, django_assert_num_queries
+):
+    # given an engine row as the engine stores it now (version 4: concepts by id), with a
+    # concept since removed from the taxonomy
+    battery = Competence.objects.get(slug="battery-storage")
+    grid = Competence.objects.get(slug="electrolysis")
+    match = MatchFactory(
+        opportunity=opportunity,
+        score=77,
+        rank=1,
+        explanation={
+            "v": 4,
+            "s": [battery.pk, 999_999],
+            "r": [grid.pk],
+            "c": ["science_industry", "small_large"],
+            "k": ["sme", "university"],
+            "t": ["Prüfstand"],
+            "x": [0.5, 0.707, 0.31, 1.0, 0.8, 1.0],
+        },
+    )
+    api_client.force_authenticate(fresh(owner))
+    # when the owner reads it: the four queries of test_matches_query_count and the names
+    with django_assert_num_queries(5):
+        body = api_client.get(f"{item(opportunity)}matches/").json()
+    # then the API shows the readable shape, the score from the row
+    assert body[0]["explanation"] == {
+        "version": 4,
+        "score": 77,
+        "shared": [{"slug": "battery-storage", "de": "Batteriespeicher", "en": "Battery storage"}],
+        "complementary": [
+            {"key": "science_industry", "from": "sme", "to": "university"},
+            {"key": "small_large", "from": "sme", "to": "university"},
+        ],
+        "related": [{"slug": "electrolysis", "de": "Elektrolyse", "en": "Electrolysis"}],
+        "terms": ["Prüfstand"],
+        "components": {
+            "forward": 0.5,
+            "backward": 0.707,
+            "text": 0.31,
+            "complementarity": 1.0,
+            "partner_kind": 0.8,
+            "responsiveness": 1.0,
+        },
+    }
+    assert body[0]["organisation"]["slug"] == match.target_organisation.slug
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from matchmaking import engine, evaluation
+from matchmaking import engine, evaluation, scoring
 from matchmaking.engine import batch, profiles
 from matchmaking.models import ContactRequest, Match, Opportunity
 from matchmaking.scheduling import schedule_opportunity_matching, schedule_organisation_matching
@@ -90,17 +90,27 @@ def test_stores_ranked_organisations_with_exact_scores_and_explanation(
         ("HV-Institut", None, 1, 92),
         ("Prüflabor", None, 2, 27),
     ]
-    explanation = Match.objects.get(target_organisation=cluster["institute"]).explanation
-    assert explanation["version"] == 3
-    assert explanation["shared"] == ["battery-storage", "high-voltage-engineering"]
-    assert explanation["complementary"] == [
-        {"key": "science_industry", "from": "large_enterprise", "to": "research_institute"}
-    ]
-    related = Match.objects.get(target_organisation=cluster["tester"]).explanation["related"]
-    assert related == ["insulation-testing"]
+    match = Match.objects.get(target_organisation=cluster["institute"])
+    explanation = match.explanation
+    competence = {c.slug: c.pk for c in Competence.objects.all()}
+    # stored compact (version 4): concepts by id, rules with the two kinds, components
+    assert explanation == {
+        "v": 4,
+        "s": [competence["battery-storage"], competence["high-voltage-engineering"]],
+        "r": [competence["insulation-testing"]],
+        "c": ["science_industry"],
+        "k": ["large_enterprise", "research_institute"],
+        "t": explanation["t"],
+        "x": explanation["x"],
+    }
+    assert len(explanation["x"]) == 6
+    related = Match.objects.get(target_organisation=cluster["tester"]).explanation["r"]
+    assert related == [competence["insulation-testing"]]
     # and shown with the names of the concepts (one query for the list)
     with django_assert_num_queries(1):
-        (labelled,) = labelled_explanations([explanation])
+        (labelled,) = labelled_explanations([explanation], [match.score])
+    assert labelled["version"] == 4
+    assert labelled["score"] == match.score == 92
     assert labelled["shared"] == [
         {"slug": "battery-storage", "de": "Batteriespeicher", "en": "Battery storage"},
         {
@@ -108,6 +118,19 @@ def test_stores_ranked_organisations_with_exact_scores_and_explanation(
             "de": "Hochspannungstechnik",
             "en": "High-voltage engineering",
         },
+    ]
+    assert labelled["complementary"] == [
+        {"key": "science_industry", "from": "large_enterprise", "to": "research_institute"}
+    ]
+    assert labelled["terms"] == explanation["t"]
+    assert labelled["components"] == dict(
+        zip(scoring.COMPONENT_NAMES, explanation["x"], strict=True)
+    )
+    (tester,) = labelled_explanations(
+        [Match.objects.get(target_organisation=cluster["tester"]).explanation]
+    )
+    assert tester["related"] == [
+        {"slug": "insulation-testing", "de": "Isolationsprüfung", "en": "Insulation testing"}
     ]
     assert engine.explanation_sentence(labelled, "en") == (
         "Shared: Battery storage, High-voltage engineering; "

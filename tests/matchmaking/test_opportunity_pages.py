@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from matchmaking.models import Forwarding, MatchFeedback, Opportunity
+from partners.models import Competence
 from spinportal.models import AuditRecord
 from tests.factories import CompetenceFactory, MembershipFactory, OrganisationFactory
 from tests.matchmaking.factories import MatchFactory, OpportunityFactory
@@ -372,6 +373,32 @@ def test_owner_sees_the_concepts_of_engine_rows_by_name(client, users, opportuni
     assert "Battery storage" in html
     assert "Electrolysis" in html
     assert "battery-storage" not in html
+
+
+@pytest.mark.django_db
+def test_owner_sees_the_compact_engine_rows_in_words(client, users, opportunity):
+    # given an engine row as stored now (version 4: concepts by id)
+    battery = Competence.objects.get(slug="battery-storage")
+    electrolysis = Competence.objects.get(slug="electrolysis")
+    MatchFactory(
+        opportunity=opportunity,
+        explanation={
+            "v": 4,
+            "s": [battery.pk],
+            "r": [electrolysis.pk],
+            "c": ["science_industry"],
+            "k": ["large_enterprise", "research_institute"],
+            "t": ["Prüfstand"],
+            "x": [1.0, 0.7, 0.3, 1.0, 1.0, 1.0],
+        },
+    )
+    login_as(client, users, "owner")
+    # when the owner opens the page (in English here), then names and kinds are shown
+    html = client.get(detail_url(opportunity)).content.decode()
+    assert "Battery storage" in html
+    assert "Electrolysis" in html
+    assert "Large enterprise ↔ Research institute" in html
+    assert f">{battery.pk}<" not in html
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ index is built so that they share it."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -112,27 +113,35 @@ def _run(chunks: list[list[int]], workers: int, total: int, progress) -> None:
                     progress(done, total)
         return
     connections.close_all()  # each process opens its own connection
-    context = multiprocessing.get_context("fork")
-    # SQLite has one writer at a time: there the workers hand their rows to this process,
-    # which writes while they compute the next chunks.
-    writes_here = connection.vendor != "postgresql"
-    task = _compute_chunk if writes_here else _rebuild_chunk
-    with context.Pool(workers, initializer=_worker_start) as pool:
-        # At most two chunks per worker in flight: results waiting for the writer would
-        # otherwise pile up in this process's memory.
-        pending: list = []
-        for chunk in [*chunks, None]:
-            if chunk is not None:
-                pending.append(pool.apply_async(task, (chunk,)))
-            while pending and (chunk is None or len(pending) >= 2 * workers):
-                result = pending.pop(0).get()
-                if writes_here:
-                    written, rows = result
-                    write_rows(written, rows)
-                    result = len(written)
-                done += result
-                if progress:
-                    progress(done, total)
+    # The index (millions of objects) is shared with the workers by fork. Frozen, the
+    # workers' garbage collector no longer walks it on every full collection, which also
+    # copied its pages into each worker.
+    gc.collect()
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        # SQLite has one writer at a time: there the workers hand their rows to this process,
+        # which writes while they compute the next chunks.
+        writes_here = connection.vendor != "postgresql"
+        task = _compute_chunk if writes_here else _rebuild_chunk
+        with context.Pool(workers, initializer=_worker_start) as pool:
+            # At most two chunks per worker in flight: results waiting for the writer would
+            # otherwise pile up in this process's memory.
+            pending: list = []
+            for chunk in [*chunks, None]:
+                if chunk is not None:
+                    pending.append(pool.apply_async(task, (chunk,)))
+                while pending and (chunk is None or len(pending) >= 2 * workers):
+                    result = pending.pop(0).get()
+                    if writes_here:
+                        written, rows = result
+                        write_rows(written, rows)
+                        result = len(written)
+                    done += result
+                    if progress:
+                        progress(done, total)
+    finally:
+        gc.unfreeze()
 
 
 def _all_excluded_organisations(keys: list[int]) -> dict[int, set[int]]:

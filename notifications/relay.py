@@ -4,18 +4,30 @@ After commit, the keys go to a single background thread that calls `delay()`; a 
 stopped Redis costs that thread a timeout, never the request. Anything the relay cannot hand
 over stays `pending` in the database, and `sweep_pending_deliveries` (Celery beat) sends it
 later. Without Redis (embedded mode) tasks run in-process right after commit.
+
+The thread wakes on the first keys, sleeps GATHER_SECONDS, then hands over everything that
+arrived meanwhile, up to BATCH_SIZE keys a task. A `delay()` costs about half a millisecond
+of Python; one per transaction, on a thread of the web process, slowed the requests running
+beside it (notify() p95 1.5–2 ms instead of 0.9 ms on a 2-core machine).
 """
 
+import atexit
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+import time
 
 from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-relay")
 
 BATCH_SIZE = 100
+GATHER_SECONDS = 0.02
+_STOP = object()
+_queue: queue.SimpleQueue = queue.SimpleQueue()
+_thread: threading.Thread | None = None
+_thread_lock = threading.Lock()
 EMAIL = "send_email_deliveries"
 WEBHOOK = "send_webhook_deliveries"
 
@@ -65,7 +77,48 @@ def _flush(pending: dict[str, list]) -> None:
             if settings.CELERY_TASK_ALWAYS_EAGER:
                 _run_inline(task, batch)
             else:
-                _executor.submit(_hand_over, task, batch)
+                _submit(task, batch)
+
+
+def _submit(task: str, keys: list) -> None:
+    global _thread
+    if _thread is None or not _thread.is_alive():  # first use, or a forked process
+        with _thread_lock:
+            if _thread is None or not _thread.is_alive():
+                _thread = threading.Thread(target=_relay, name="outbox-relay", daemon=True)
+                _thread.start()
+    _queue.put((task, keys))
+
+
+def _relay() -> None:
+    """The relay thread (ended by _STOP, see _drain)."""
+    while True:
+        items = [_queue.get()]  # asleep until the first keys arrive
+        if items[0] is not _STOP:
+            time.sleep(GATHER_SECONDS)  # the commits of the next moments join them
+        while True:
+            try:
+                items.append(_queue.get_nowait())
+            except queue.Empty:
+                break
+        pending: dict[str, list] = {}
+        for item in items:
+            if item is not _STOP:
+                task, keys = item
+                pending.setdefault(task, []).extend(keys)
+        for task, keys in pending.items():
+            for start in range(0, len(keys), BATCH_SIZE):
+                _hand_over(task, keys[start : start + BATCH_SIZE])
+        if _STOP in items:
+            return
+
+
+@atexit.register
+def _drain(timeout: float = 5.0) -> None:
+    """At exit: hands over what is still queued (otherwise the sweep would, later)."""
+    if _thread is not None and _thread.is_alive():
+        _queue.put(_STOP)
+        _thread.join(timeout)
 
 
 def _run_inline(task_name: str, keys: list) -> None:

@@ -16,7 +16,7 @@ from allauth.account.models import EmailAddress
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -218,7 +218,7 @@ def _sent_marker(delivery: Delivery) -> Callable[[], None]:
     sent_at = timezone.now()
     table = connection.ops.quote_name(Delivery._meta.db_table)
     if connection.vendor == "postgresql":
-        from psycopg import DatabaseError, generators, pq
+        from psycopg import generators, pq  # psycopg is pinned (requirements.txt)
 
         sql = (
             f"UPDATE {table} SET status = $1, sent_at = $2, last_error = '' WHERE id = $3 "  # noqa: S608

@@ -205,3 +205,25 @@ def test_a_message_refused_after_the_final_dot_is_not_left_marked_sent(
     assert (delivery.status, delivery.attempts, delivery.sent_at) == ("retry", 1, None)
     assert delivery.last_error == "SMTPDataError: (451, b'4.3.0 try again later')"
     assert delivery.next_attempt_at is not None
+
+
+def test_a_mark_the_database_refuses_raises_a_database_error(require_postgres):
+    """The mark goes to libpq directly on PostgreSQL: its errors still surface, as Django's
+    DatabaseError, and leave the row as it was."""
+    import contextlib
+
+    from django.db import DatabaseError, connection, transaction
+
+    from notifications import tasks
+
+    user = UserFactory()
+    _message_event([user], "message-mark-refused")
+    delivery = Delivery.objects.get()
+    refused = pytest.raises(DatabaseError, match=f"could not mark delivery {delivery.pk} sent")
+    with refused, transaction.atomic():
+        mark = tasks._sent_marker(delivery)
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")  # the transaction is now aborted
+        mark()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.sent_at) == ("pending", None)

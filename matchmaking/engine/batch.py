@@ -366,6 +366,28 @@ def _candidates_above_bound(
     return rows[keep], positions[keep]
 
 
+def pair_products(
+    left: sparse.csr_matrix, right: np.ndarray, pair_rows: np.ndarray, columns: np.ndarray
+) -> np.ndarray:
+    """(left @ right.T)[pair_rows[p], columns[p]] for each pair p, bit for bit as scipy's
+    sparse product computes it, without forming the (rows × columns) product: each left row's
+    entries are summed in their stored order, starting from zero (scipy's csr_matmat order);
+    where the right side has no entry the term is 0.0, and adding 0.0 changes nothing.
+    `right` is the dense (candidates × concepts) matrix of the sparse right side."""
+    counts = np.diff(left.indptr)
+    total = np.zeros(len(pair_rows))
+    if not len(pair_rows):
+        return total
+    starts = left.indptr[:-1][pair_rows]
+    pair_counts = counts[pair_rows]
+    for slot in range(int(pair_counts.max())):
+        present = slot < pair_counts
+        entry = np.where(present, starts + slot, 0)
+        values = np.where(present, left.data[entry], 0.0)
+        total += values * right[columns, left.indices[entry]]
+    return total
+
+
 def exact_scores(candidates: Candidates, sources, rows, pair_rows, columns):
     """Exact float64 components and raw scores of the pairs (source row, candidate column),
     bit for bit those of score_block: the same source matrices and the same sparse products,
@@ -384,13 +406,13 @@ def exact_scores(candidates: Candidates, sources, rows, pair_rows, columns):
         return (left @ right[:, used]).toarray()[pair_rows, position]
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        forward = product(source_concepts, c.expanded_by_concept) / np.where(
+        forward = pair_products(source_concepts, c.expanded, pair_rows, columns) / np.where(
             source_sizes > 0, source_sizes, 1.0
         )
         size_product = np.sqrt(source_sizes * target_sizes)
         backward = np.minimum(
             1.0,
-            product(source_expanded, c.concepts_by_concept)
+            pair_products(source_expanded, c.concepts, pair_rows, columns)
             / np.where(size_product > 0, size_product, 1.0),
         )
     text = product(source_texts, c.texts_by_term)

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -292,6 +293,31 @@ def test_rebuild_scorer_stores_what_the_per_pair_path_stores(db):
     expected = {key(m): (m.score, m.rank, m.explanation) for m in per_pair}
     assert len(rows) == len(per_pair) == 600
     assert {key(r): (r.score, r.rank, json.loads(r.explanation)) for r in rows} == expected
+
+
+def test_pair_products_are_scipys_sparse_products_bit_for_bit():
+    """The exact pass sums each pair's concept products itself (batch.pair_products): the
+    sums must be scipy's, to the last bit, whatever order the rows store their entries in."""
+    from scipy import sparse
+
+    from matchmaking.engine.index import _csr
+
+    rng = np.random.default_rng(7)
+    # rows with their entries in arbitrary order, as the index builds them from dicts
+    rows = [
+        {int(k): float(rng.random()) for k in rng.permutation(24)[: rng.integers(0, 10)]}
+        for _ in range(60)
+    ]
+    left = _csr(rows, {i: i for i in range(24)}, 24)
+    right = rng.random((400, 24)) * (rng.random((400, 24)) < 0.35)
+    pair_rows = rng.integers(0, 60, 5000)
+    columns = rng.integers(0, 400, 5000)
+    expected = (left @ sparse.csc_matrix(right.T)).toarray()[pair_rows, columns]
+    assert np.array_equal(batch.pair_products(left, right, pair_rows, columns), expected)
+    # summed in another order, they would differ in the last bits: the test can tell
+    assert not np.array_equal(
+        (left.toarray()[pair_rows] * right[columns])[:, ::-1].sum(axis=1), expected
+    )
 
 
 def test_profiles_found_by_two_processes_are_those_of_one(cluster, monkeypatch):

@@ -162,7 +162,7 @@ class Candidates:
         self._complement: dict[tuple, np.ndarray] = {}
         self._factor: dict[tuple, np.ndarray] = {}
         self._hierarchy = _hierarchy_matrix(index)
-        self._concept_texts = np.array([str(int(c)) for c in self.concept_ids], dtype=TEXT)
+        self._concept_lists: dict[int, str] = {}  # coded list of concept columns → JSON ids
         self._complementary_json: dict[tuple, str] = {}
         self._quoted: dict[str, str] = {}
         codes: dict[tuple, int] = {}
@@ -553,21 +553,8 @@ def explain_pairs(
     related_order = np.argsort(-related_values, axis=1, kind="stable")[:, :5]
     shared_ok = np.take_along_axis(shared_values, shared_order, axis=1) > 0
     related_ok = np.take_along_axis(related_values, related_order, axis=1) > 0
-    labels = c._concept_texts
-    shared_texts = _joined(
-        [
-            np.where(shared_ok[:, j], labels[shared_order[:, j]], "")
-            for j in range(shared_order.shape[1])
-        ],
-        len(pair_rows),
-    )
-    related_texts = _joined(
-        [
-            np.where(related_ok[:, j], labels[related_order[:, j]], "")
-            for j in range(related_order.shape[1])
-        ],
-        len(pair_rows),
-    )
+    shared_texts = _concept_lists(c, shared_order, shared_ok)
+    related_texts = _concept_lists(c, related_order, related_ok)
     term_texts = _term_texts(c, sources, pair_rows, products)
     # Components: rounded to 3 decimals, so each column has few distinct values; each is
     # formatted once.
@@ -599,6 +586,34 @@ def _formatted(values: np.ndarray) -> np.ndarray:
     distinct, inverse = np.unique(values, return_inverse=True)
     texts = np.array([repr(v) for v in distinct.tolist()], dtype=TEXT)
     return texts[inverse.ravel()]
+
+
+def _concept_lists(c: Candidates, order: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Per row, the ids of the concepts in `order` (columns) where `ok`, joined with ",".
+    Each row's list is coded as one integer; each distinct list is written once (and kept
+    for the next blocks), then spread to the rows."""
+    base = len(c.concept_ids) + 1
+    codes = np.where(ok, order + 1, 0)
+    keys = np.zeros(len(codes), dtype=np.int64)
+    for j in range(codes.shape[1]):
+        keys = keys * base + codes[:, j]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    cache = c._concept_lists
+    if len(cache) > 200_000:
+        cache.clear()
+    ids = c.concept_ids
+    texts = []
+    for key in distinct.tolist():
+        text = cache.get(key)
+        if text is None:
+            digits = []
+            rest = key
+            for _slot in range(codes.shape[1]):
+                rest, digit = divmod(rest, base)
+                digits.append(digit)
+            text = cache[key] = ",".join(str(int(ids[d - 1])) for d in reversed(digits) if d)
+        texts.append(text)
+    return np.array(texts, dtype=TEXT)[inverse.ravel()]
 
 
 def _joined(slots: list[np.ndarray], rows: int) -> np.ndarray:

@@ -100,18 +100,21 @@ def render_delivery(delivery, to: str) -> EmailMultiAlternatives:
         )
 
 
+_DIGEST_ORDER = ("created_at", "id")  # a digest lists its entries oldest first
+
+
 def digest_items_prefetch() -> Prefetch:
-    """The entries of digest deliveries, oldest first: prefetch them for a batch of
+    """The entries of digest deliveries, in digest order: prefetch them for a batch of
     deliveries (one query), and `render_delivery` uses them instead of a query per mail."""
     from notifications.models import Notification
 
-    return Prefetch("digest_items", queryset=Notification.objects.order_by("created_at", "id"))
+    return Prefetch("digest_items", queryset=Notification.objects.order_by(*_DIGEST_ORDER))
 
 
 def _digest_items(delivery):
     if "digest_items" in getattr(delivery, "_prefetched_objects_cache", {}):
         return delivery.digest_items.all()
-    return delivery.digest_items.order_by("created_at", "id")
+    return delivery.digest_items.order_by(*_DIGEST_ORDER)
 
 
 def _render_digest(delivery, to: str) -> EmailMultiAlternatives:
@@ -169,6 +172,7 @@ def message_bytes(message: EmailMultiAlternatives) -> bytes:
     from_ = _address(str(message.extra_headers.get("From", message.from_email)))
     to = [_address(a) for a in message.to]
     headers = {str(k): str(v) for k, v in message.extra_headers.items()}
+    names = {name.lower() for name in headers}
     simple = (
         (message.encoding or settings.DEFAULT_CHARSET).lower() == "utf-8"
         and not message.attachments
@@ -179,8 +183,7 @@ def message_bytes(message: EmailMultiAlternatives) -> bytes:
         and from_ is not None
         and to
         and None not in to
-        and not {"from", "to", "cc", "reply-to", "bcc", "date", "subject"}
-        & {k.lower() for k in headers}
+        and not {"from", "to", "cc", "reply-to", "bcc", "date", "subject"} & names
         and not any(
             "\r" in v or "\n" in v for v in (str(message.subject), *headers.values(), *headers)
         )
@@ -193,7 +196,7 @@ def message_bytes(message: EmailMultiAlternatives) -> bytes:
     root["To"] = ", ".join(to)
     now = timezone.localtime() if settings.EMAIL_USE_LOCALTIME else dt.datetime.now(dt.UTC)
     root["Date"] = email.utils.format_datetime(now)
-    if "message-id" not in {k.lower() for k in headers}:
+    if "message-id" not in names:
         root["Message-ID"] = email.utils.make_msgid(domain=DNS_NAME)
     for name, value in headers.items():
         root[name] = _header(value)

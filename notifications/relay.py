@@ -71,13 +71,17 @@ def after_commit(*, keys: list, task: str = EMAIL) -> None:
 def _flush(pending: dict[str, list]) -> None:
     while pending:
         task, keys = pending.popitem()
-        # one task per batch: a large fan-out spreads over the workers and no task runs long
-        for start in range(0, len(keys), BATCH_SIZE):
-            batch = keys[start : start + BATCH_SIZE]
-            if settings.CELERY_TASK_ALWAYS_EAGER:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            for batch in _batches(keys):
                 _run_inline(task, batch)
-            else:
-                _submit(task, batch)
+        else:
+            _submit(task, keys)
+
+
+def _batches(keys: list) -> list[list]:
+    """One task per BATCH_SIZE keys: a large fan-out spreads over the workers and no task
+    runs long."""
+    return [keys[start : start + BATCH_SIZE] for start in range(0, len(keys), BATCH_SIZE)]
 
 
 def _submit(task: str, keys: list) -> None:
@@ -107,8 +111,8 @@ def _relay() -> None:
                 task, keys = item
                 pending.setdefault(task, []).extend(keys)
         for task, keys in pending.items():
-            for start in range(0, len(keys), BATCH_SIZE):
-                _hand_over(task, keys[start : start + BATCH_SIZE])
+            for batch in _batches(keys):
+                _hand_over(task, batch)
         if _STOP in items:
             return
 

@@ -54,20 +54,30 @@ def backoff(attempt: int) -> dt.timedelta:
 
 
 def _claim(keys: list[str]) -> list[Delivery]:
-    """Marks the claimable rows among `keys` as being sent, in one statement, and returns them.
+    """Claims the e-mail deliveries among `keys` (see _claim_ids) and returns them."""
+    claimed = _claim_ids(Delivery, "key", keys)
+    if not claimed:
+        return []
+    return list(Delivery.objects.filter(pk__in=claimed).select_related("recipient").order_by("key"))
+
+
+def _claim_ids(model, field: str, values: list) -> list[int]:
+    """Marks the claimable rows of `model` (Delivery or WebhookDelivery) whose `field` is
+    among `values` as being sent, in one statement, and returns their ids.
 
     Claimable: pending, waiting for a retry, or claimed so long ago that the claimer must have
     died. A concurrent claimer of the same rows waits for their locks and then finds them no
     longer claimable (PostgreSQL re-checks the condition on the locked row), so every row is
     claimed once. On PostgreSQL the rows are locked in id order, so that two tasks with
-    overlapping keys cannot deadlock; SQLite has a single writer anyway.
+    overlapping values cannot deadlock; SQLite has a single writer anyway.
     """
-    keys = sorted(set(keys))
-    if not keys:
+    values = sorted(set(values))
+    if not values:
         return []
     now = timezone.now()
     ops = connection.ops
-    table = ops.quote_name(Delivery._meta.db_table)
+    table = ops.quote_name(model._meta.db_table)
+    column = ops.quote_name(model._meta.get_field(field).column)
     claimable = "(status IN (%s, %s) OR (status = %s AND claimed_at < %s))"
     claimable_params = [
         Delivery.Status.PENDING,
@@ -78,25 +88,22 @@ def _claim(keys: list[str]) -> list[Delivery]:
     set_params = [Delivery.Status.SENDING, ops.adapt_datetimefield_value(now)]
     if connection.vendor == "postgresql":
         sql = (
-            f"WITH claimable AS (SELECT id FROM {table} WHERE key = ANY(%s) AND {claimable} "  # noqa: S608 (fixed names)
+            f"WITH claimable AS (SELECT id FROM {table} WHERE {column} = ANY(%s) AND {claimable} "  # noqa: S608 (fixed names)
             f"ORDER BY id FOR UPDATE) "
-            f"UPDATE {table} AS delivery SET status = %s, claimed_at = %s FROM claimable "
-            f"WHERE delivery.id = claimable.id RETURNING delivery.id"
+            f"UPDATE {table} AS claimed SET status = %s, claimed_at = %s FROM claimable "
+            f"WHERE claimed.id = claimable.id RETURNING claimed.id"
         )
-        params = [keys, *claimable_params, *set_params]
+        params = [values, *claimable_params, *set_params]
     else:
-        placeholders = ", ".join(["%s"] * len(keys))
+        placeholders = ", ".join(["%s"] * len(values))
         sql = (
             f"UPDATE {table} SET status = %s, claimed_at = %s "  # noqa: S608 (fixed names)
-            f"WHERE key IN ({placeholders}) AND {claimable} RETURNING id"
+            f"WHERE {column} IN ({placeholders}) AND {claimable} RETURNING id"
         )
-        params = [*set_params, *keys, *claimable_params]
+        params = [*set_params, *values, *claimable_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        claimed = [row[0] for row in cursor.fetchall()]
-    if not claimed:
-        return []
-    return list(Delivery.objects.filter(pk__in=claimed).select_related("recipient").order_by("key"))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _recipient_address(delivery: Delivery, addresses: dict[int, str]) -> str | None:
@@ -192,10 +199,10 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
 
 
 def _no_delay(mail) -> None:
-    """Switches Nagle's algorithm off on the SMTP socket. `_send` writes the body and, after
-    marking the row sent, the final ".": two small writes before waiting for the reply. With
-    Nagle on, the "." waits for the server to acknowledge the body, and servers delay that
-    acknowledgement (40 ms on Linux): that wait, not the work, capped a worker at ~20 mails/s."""
+    """Switches Nagle's algorithm off on the SMTP socket. `_send` writes the body and then the
+    final ".": two small writes before waiting for the reply. With Nagle on, the "." waits for
+    the server to acknowledge the body, and servers delay that acknowledgement (40 ms on
+    Linux): that wait, not the work, capped a worker at ~20 mails/s."""
     sock = getattr(getattr(mail, "connection", None), "sock", None)
     if sock is not None:
         with contextlib.suppress(OSError):
@@ -492,18 +499,10 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
 
 
 def _claim_webhooks(ids: list[int]) -> list[WebhookDelivery]:
-    now = timezone.now()
-    claimable = Q(status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]) | Q(
-        status=Delivery.Status.SENDING, claimed_at__lt=now - _stale_claim()
-    )
-    with transaction.atomic():  # see _claim
-        claimed = [
-            pk
-            for pk in sorted(set(ids))
-            if WebhookDelivery.objects.filter(claimable, pk=pk).update(
-                status=Delivery.Status.SENDING, claimed_at=now
-            )
-        ]
+    """Claims the webhook deliveries among `ids` (see _claim_ids) and returns them."""
+    claimed = _claim_ids(WebhookDelivery, "id", ids)
+    if not claimed:
+        return []
     return list(
         WebhookDelivery.objects.filter(pk__in=claimed).select_related("endpoint").order_by("pk")
     )

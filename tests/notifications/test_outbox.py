@@ -286,7 +286,7 @@ def test_only_claimable_rows_are_claimed(django_capture_on_commit_callbacks):
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
 
-def test_notify_costs_three_queries_for_one_recipient_and_returns_the_new_rows(
+def test_notify_is_one_statement_on_postgresql_three_elsewhere_and_returns_new_rows(
     django_assert_num_queries,
 ):
     user, other = UserFactory(), UserFactory()

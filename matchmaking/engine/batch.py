@@ -6,7 +6,7 @@ rebuild take ~40 minutes at 100,000 opportunities. Here, per block of sources:
 
 1. a float32 *prefilter* over all candidates at once: dense BLAS products for the concept
    parts and the frequent terms, a sparse product for the rare terms, and the score formula
-   of `scoring.raw_score` folded into a dozen in-place passes;
+   of `scoring.raw_score` with the chunk maxima of step 2 in one compiled loop (kernels.py);
 2. per source and per kind of target, a lower bound of the 20th best score from the maxima of
    chunks of 64 candidates, and every candidate above it (less a margin that covers the
    float32 error);
@@ -31,6 +31,7 @@ from scipy import sparse
 
 from matchmaking import scoring
 from matchmaking.engine.index import Block, MatchingIndex, _bits
+from matchmaking.engine.kernels import score_tile
 from matchmaking.engine.profiles import (
     FLAG_NAMES,
     KIND_CODES,
@@ -159,8 +160,8 @@ class Candidates:
         self.positions_of = {
             int(i): order[s:e] for i, s, e in zip(ids, starts, bounds, strict=True)
         }
-        self._complement: dict[tuple, np.ndarray] = {}
-        self._factor: dict[tuple, np.ndarray] = {}
+        self.complements = _StackedVectors(n)  # see complement_row
+        self.factors = _StackedVectors(n)  # see factor_row
         self._hierarchy = _hierarchy_matrix(index)
         self._concept_lists: dict[int, str] = {}  # coded list of concept columns → JSON ids
         self._complementary_json: dict[tuple, str] = {}
@@ -172,34 +173,35 @@ class Candidates:
         )
         self.trait_keys = list(codes)
 
-    # per-source vectors over all candidates, cached by the source attributes they depend on
-    def complement_vector(self, source: Profile) -> np.ndarray:
-        """0.15 · complementarity per candidate, plus a tiny constant so that the harmonic
-        mean never divides by zero (the exact pass recomputes without it)."""
-        key = tuple(source.traits.flags().values())
-        vector = self._complement.get(key)
-        if vector is None:
-            values = scoring.complementarity(source.traits.flags(), self.flags)
-            vector = (scoring.W_COMPLEMENT * values + 1e-30).astype(np.float32)
-            self._complement[key] = vector
-        return vector
+    # per-source vectors over all candidates, kept by the source attributes they depend on
+    def complement_row(self, source: Profile) -> int:
+        """Row in `complements.matrix` of 0.15 · complementarity per candidate, plus a tiny
+        constant so that the harmonic mean never divides by zero (the exact pass recomputes
+        without it)."""
+        flags = source.traits.flags()
 
-    def factor_vector(self, source: Profile) -> np.ndarray:
-        """2 (harmonic mean) · partner-kind factor · responsiveness · usable, per candidate,
-        with 0 for candidates of the same kind as the source."""
+        def make():
+            values = scoring.complementarity(flags, self.flags)
+            return (scoring.W_COMPLEMENT * values + 1e-30).astype(np.float32)
+
+        return self.complements.row(tuple(flags.values()), make)
+
+    def factor_row(self, source: Profile) -> int:
+        """Row in `factors.matrix` of 2 (harmonic mean) · partner-kind factor ·
+        responsiveness · usable, per candidate, with 0 for candidates of the same kind as the
+        source."""
         own_bits = _bits([scoring.PARTNER_KIND_OF.get(source.organisation_kind, "")])
         sought = _bits(source.sought)
         kind = KIND_CODES[source.kind]
-        key = (own_bits, sought, kind)
-        vector = self._factor.get(key)
-        if vector is None:
+
+        def make():
             factor = _kind_factor(sought, own_bits, self.partner_kind_bits, self.sought_bits)
             same_kind = (self.kinds == kind) & (self.kinds != 0)
-            vector = (2.0 * factor * self.responsiveness * self.usable * ~same_kind).astype(
+            return (2.0 * factor * self.responsiveness * self.usable * ~same_kind).astype(
                 np.float32
             )
-            self._factor[key] = vector
-        return vector
+
+        return self.factors.row((own_bits, sought, kind), make)
 
 
 def _kind_factor(sought, own_bits, partner_kind_bits, sought_bits):
@@ -239,8 +241,9 @@ def prefilter(candidates: Candidates, sources: list[Profile], excluded: list[set
     """float32 scores (sources × the candidates that can match them), 0 where excluded or
     without any overlap; all sources of one kind. Returns the scores, the sources' rows, the
     candidates' columns, and the maximum of each chunk of up to CHUNK candidates (sources ×
-    chunks) with the chunks' first positions. Worked in column tiles so that the dozen passes
-    of the formula and the chunk maxima stay in the CPU cache."""
+    chunks) with the chunks' first positions. Worked in column tiles: BLAS products for the
+    three parts, then the formula and the chunk maxima in one compiled loop over the tile
+    while it is in the CPU cache (kernels.score_tile)."""
     c = candidates
     q = len(sources)
     kinds = {KIND_CODES[s.kind] for s in sources}
@@ -263,77 +266,106 @@ def prefilter(candidates: Candidates, sources: list[Profile], excluded: list[set
         rare.col[rare_order],
         rare.data[rare_order],
     )
-    complements, complement_of = _unique_vectors([c.complement_vector(s) for s in sources])
-    factors, factor_of = _unique_vectors([c.factor_vector(s) for s in sources])
+    complement_of = np.array([c.complement_row(s) for s in sources])
+    factor_of = np.array([c.factor_row(s) for s in sources])
+    complements, factors = c.complements.matrix, c.factors.matrix
     scores = np.empty((q, len(columns)), dtype=np.float32)
     width = min(TILE, c.n)
     forward = np.empty((q, width), dtype=np.float32)
     backward = np.empty_like(forward)
     text = np.empty_like(forward)
-    overlap = np.empty_like(forward)
-    offset = 0  # position in `scores` of the run's first column
-    maxima, chunk_starts = [], []
-    for run_start, run_stop in runs:
-        for start in range(run_start, run_stop, TILE):
-            stop = min(start + TILE, run_stop)
-            w = stop - start
-            f, b, t, o = forward[:, :w], backward[:, :w], text[:, :w], overlap[:, :w]
-            local = offset + start - run_start
-            out = scores[:, local : local + w]
-            np.matmul(forward_weights, c.expanded_t32[:, start:stop], out=f)
-            np.matmul(backward_weights, c.scaled_concepts_t32[:, start:stop], out=b)
-            np.matmul(frequent_texts, c.dense_texts_t32[:, start:stop], out=t)
-            low, high = np.searchsorted(rare_columns, [start, stop])
-            if high > low:
-                t[rare_rows[low:high], rare_columns[low:high] - start] += rare_data[low:high]
-            np.add(f, b, out=o)
-            o += t
-            np.minimum(b, 0.6, out=b)
-            np.minimum(t, 0.25, out=t)
-            t += complements[complement_of, start:stop]
-            f += t
-            b += t
-            np.multiply(f, b, out=out)
-            f += b
-            out /= f
-            out *= factors[factor_of, start:stop]
-            out *= o > 0
-            whole = w - w % CHUNK
-            if whole:
-                maxima.append(out[:, :whole].reshape(q, -1, CHUNK).max(axis=2))
-                chunk_starts.extend(range(local, local + whole, CHUNK))
-            if whole < w:
-                maxima.append(out[:, whole:].max(axis=1, keepdims=True))
-                chunk_starts.append(local + whole)
-        offset += run_stop - run_start
-    maxima = np.concatenate(maxima, axis=1) if maxima else np.zeros((q, 0), np.float32)
-    chunk_starts = np.array(chunk_starts, dtype=np.int64)
+    tiles = _tiles(runs)
+    chunk_starts = np.concatenate(
+        [np.arange(local, local + stop - start, CHUNK) for start, stop, local in tiles]
+    ).astype(np.int64)
+    maxima = np.empty((q, len(chunk_starts)), dtype=np.float32)
+    first_chunk = 0
+    for start, stop, local in tiles:
+        w = stop - start
+        f, b, t = forward[:, :w], backward[:, :w], text[:, :w]
+        np.matmul(forward_weights, c.expanded_t32[:, start:stop], out=f)
+        np.matmul(backward_weights, c.scaled_concepts_t32[:, start:stop], out=b)
+        np.matmul(frequent_texts, c.dense_texts_t32[:, start:stop], out=t)
+        low, high = np.searchsorted(rare_columns, [start, stop])
+        if high > low:
+            t[rare_rows[low:high], rare_columns[low:high] - start] += rare_data[low:high]
+        score_tile(
+            f, b, t, complements, complement_of, factors, factor_of, start,
+            scores[:, local : local + w], maxima, first_chunk, CHUNK,
+        )  # fmt: skip
+        first_chunk += -(-w // CHUNK)
     chunk_stops = np.r_[chunk_starts[1:], len(columns)].astype(np.int64)
-    for i, source in enumerate(sources):
-        for organisation_id in {source.organisation_id, *excluded[i]}:
-            positions = c.positions_of.get(organisation_id)
-            if positions is not None:
-                local = np.searchsorted(columns, positions)
-                inside = local < len(columns)
-                local = local[inside]
-                local = local[columns[local] == positions[inside]]
-                if not len(local):
-                    continue
-                scores[i, local] = 0.0
-                # the maxima of the chunks concerned, without the excluded candidates
-                for chunk in np.unique(np.searchsorted(chunk_starts, local, "right") - 1):
-                    maxima[i, chunk] = scores[i, chunk_starts[chunk] : chunk_stops[chunk]].max()
+    _exclude(c, sources, excluded, columns, scores, maxima, chunk_starts, chunk_stops)
     return scores, rows, columns, (maxima, chunk_starts, chunk_stops)
 
 
-def _unique_vectors(vectors: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct (cached, so compared by identity) vectors stacked, and each one's row."""
-    distinct: dict[int, int] = {}
-    for vector in vectors:
-        distinct.setdefault(id(vector), len(distinct))
-    by_id = {id(v): v for v in vectors}
-    stacked = np.stack([by_id[i] for i in distinct])
-    return stacked, np.array([distinct[id(v)] for v in vectors])
+def _tiles(runs: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """The prefilter's tiles: (first candidate, end, position of the first in the scores),
+    at most TILE candidates each, within one run of candidate columns."""
+    tiles, offset = [], 0  # offset: position in the scores of the run's first column
+    for run_start, run_stop in runs:
+        for start in range(run_start, run_stop, TILE):
+            tiles.append((start, min(start + TILE, run_stop), offset + start - run_start))
+        offset += run_stop - run_start
+    return tiles
+
+
+def _exclude(c, sources, excluded, columns, scores, maxima, chunk_starts, chunk_stops) -> None:
+    """Zeroes the scores of each source's own organisation and of those it must not be
+    matched with (`excluded`), and takes the maxima of the chunks concerned again."""
+    source_rows, positions = [], []
+    for i, source in enumerate(sources):
+        for organisation_id in {source.organisation_id, *excluded[i]}:
+            found = c.positions_of.get(organisation_id)
+            if found is not None:
+                source_rows.append(np.full(len(found), i))
+                positions.append(found)
+    if not positions:
+        return
+    source_rows, positions = np.concatenate(source_rows), np.concatenate(positions)
+    local = np.searchsorted(columns, positions)
+    inside = local < len(columns)
+    source_rows, local, positions = source_rows[inside], local[inside], positions[inside]
+    present = columns[local] == positions
+    source_rows, local = source_rows[present], local[present]
+    if not len(local):
+        return
+    scores[source_rows, local] = 0.0
+    chunk = np.searchsorted(chunk_starts, local, "right") - 1
+    width = len(chunk_starts)
+    pairs = np.unique(source_rows * width + chunk)
+    source_rows, chunk = pairs // width, pairs % width
+    offsets = np.arange(CHUNK)
+    at = chunk_starts[chunk][:, None] + offsets
+    inside = offsets < (chunk_stops[chunk] - chunk_starts[chunk])[:, None]
+    values = scores[source_rows[:, None], np.where(inside, at, 0)]
+    maxima[source_rows, chunk] = np.where(inside, values, 0.0).max(axis=1)
+
+
+class _StackedVectors:
+    """Distinct float32 vectors over all candidates as the rows of one matrix, by key: a
+    block of sources names its vectors by row instead of stacking copies of them. Grows by
+    doubling."""
+
+    def __init__(self, width: int):
+        self.rows: dict[tuple, int] = {}
+        self._matrix = np.empty((8, width), dtype=np.float32)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._matrix
+
+    def row(self, key: tuple, make) -> int:
+        row = self.rows.get(key)
+        if row is None:
+            row = len(self.rows)
+            if row == len(self._matrix):
+                grown = np.empty((2 * row, self._matrix.shape[1]), dtype=np.float32)
+                grown[:row] = self._matrix
+                self._matrix = grown
+            self._matrix[row] = make()
+            self.rows[key] = row
+        return row
 
 
 def _candidates_above_bound(

@@ -295,6 +295,81 @@ def test_rebuild_scorer_stores_what_the_per_pair_path_stores(db):
     assert {key(r): (r.score, r.rank, json.loads(r.explanation)) for r in rows} == expected
 
 
+def test_score_tile_is_the_formula_of_numpys_passes_bit_for_bit():
+    """The prefilter's compiled loop (kernels.score_tile) must compute, in float32, what the
+    numpy passes it replaced computed, and the maximum of each chunk of a row."""
+    from matchmaking.engine.kernels import score_tile
+
+    rng = np.random.default_rng(11)
+    rows, width, n, chunk, start = 7, 150, 400, 64, 123
+
+    def sparse_values(scale):
+        values = rng.random((rows, width)).astype(np.float32) * np.float32(scale)
+        return values * (rng.random((rows, width)) < 0.6)
+
+    forward, backward, text = sparse_values(0.8), sparse_values(0.9), sparse_values(0.4)
+    complements = (rng.random((3, n)) * 0.15 + 1e-30).astype(np.float32)
+    factors = (rng.random((2, n)) * 2).astype(np.float32)
+    complement_of, factor_of = rng.integers(0, 3, rows), rng.integers(0, 2, rows)
+    out = np.empty((rows, width), dtype=np.float32)
+    maxima = np.full((rows, 5), -1.0, dtype=np.float32)
+
+    score_tile(
+        forward, backward, text, complements, complement_of, factors, factor_of, start, out,
+        maxima, 1, chunk,
+    )  # fmt: skip
+
+    # the passes of the numpy version, in their order
+    f, b, t = forward.copy(), backward.copy(), text.copy()
+    overlap = f + b
+    overlap += t
+    np.minimum(b, 0.6, out=b)
+    np.minimum(t, 0.25, out=t)
+    t += complements[complement_of, start : start + width]
+    f += t
+    b += t
+    expected = f * b
+    f += b
+    expected /= f
+    expected *= factors[factor_of, start : start + width]
+    expected *= overlap > 0
+    assert out.dtype == np.float32
+    assert np.array_equal(out, expected)
+    assert (out == 0).sum() == ((forward + backward + text) == 0).sum() > 0
+    # chunks of 64, 64 and 22 columns, written from the second column of maxima on
+    assert np.array_equal(maxima[:, 0], np.full(rows, -1.0, dtype=np.float32))
+    for k, (low, high) in enumerate([(0, 64), (64, 128), (128, 150)], start=1):
+        assert np.array_equal(maxima[:, k], expected[:, low:high].max(axis=1))
+    assert np.array_equal(maxima[:, 4], np.full(rows, -1.0, dtype=np.float32))
+
+
+def test_prefilter_zeroes_excluded_organisations_and_their_chunk_maxima(db, monkeypatch):
+    # given the evaluation set's index, scored in tiles of 32 candidates and chunks of 8
+    monkeypatch.setattr(batch, "TILE", 32)
+    monkeypatch.setattr(batch, "CHUNK", 8)
+    index, _org_keys, _concept_id = evaluation._index(ORGANISATIONS, EVALUATION_OPPORTUNITIES)
+    candidates = batch.Candidates(index, 0)
+    offers = [p for p in index.opportunity_profiles.values() if p.kind == "offer"]
+    organisation_ids = sorted(set(candidates.organisation_ids.tolist()))
+    excluded = [set(organisation_ids[i % 5 :: 7]) for i in range(len(offers))]
+    # when the offers are prefiltered with those exclusions
+    scores, _rows, columns, (maxima, starts, stops) = batch.prefilter(candidates, offers, excluded)
+    # then every candidate of an excluded organisation (or the offer's own) scores 0
+    owners = candidates.organisation_ids[columns]
+    for i, offer in enumerate(offers):
+        hidden = np.isin(owners, [offer.organisation_id, *excluded[i]])
+        assert hidden.any()
+        assert not scores[i, hidden].any()
+        assert scores[i, ~hidden].any()
+    # and each chunk's maximum is that of its scores after the exclusions
+    # (chunks of at most 8 that end where a tile or a run of columns ends)
+    assert (starts[0], stops[-1], (stops - starts).max()) == (0, len(columns), 8)
+    assert np.array_equal(starts[1:], stops[:-1])
+    assert len(starts) > 4
+    expected = np.stack([scores[:, a:z].max(axis=1) for a, z in zip(starts, stops, strict=True)])
+    assert np.array_equal(maxima, expected.T)
+
+
 def test_pair_products_are_scipys_sparse_products_bit_for_bit():
     """The exact pass sums each pair's concept products itself (batch.pair_products): the
     sums must be scipy's, to the last bit, whatever order the rows store their entries in."""

@@ -290,8 +290,8 @@ def prefilter(candidates: Candidates, sources: list[Profile], excluded: list[set
         if high > low:
             t[rare_rows[low:high], rare_columns[low:high] - start] += rare_data[low:high]
         score_tile(
-            f, b, t, complements, complement_of, factors, factor_of, start,
-            scores[:, local : local + w], maxima, first_chunk, CHUNK,
+            forward, backward, text, w, complements, complement_of, factors, factor_of, start,
+            scores, local, maxima, first_chunk, CHUNK,
         )  # fmt: skip
         first_chunk += -(-w // CHUNK)
     chunk_stops = np.r_[chunk_starts[1:], len(columns)].astype(np.int64)

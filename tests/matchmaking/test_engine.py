@@ -311,13 +311,15 @@ def test_score_tile_is_the_formula_of_numpys_passes_bit_for_bit():
     complements = (rng.random((3, n)) * 0.15 + 1e-30).astype(np.float32)
     factors = (rng.random((2, n)) * 2).astype(np.float32)
     complement_of, factor_of = rng.integers(0, 3, rows), rng.integers(0, 2, rows)
-    out = np.empty((rows, width), dtype=np.float32)
+    scores = np.full((rows, width + 20), -1.0, dtype=np.float32)
     maxima = np.full((rows, 5), -1.0, dtype=np.float32)
 
+    # written from column 10 of the scores and from column 1 of the maxima on
     score_tile(
-        forward, backward, text, complements, complement_of, factors, factor_of, start, out,
-        maxima, 1, chunk,
+        forward, backward, text, width, complements, complement_of, factors, factor_of, start,
+        scores, 10, maxima, 1, chunk,
     )  # fmt: skip
+    out = scores[:, 10 : 10 + width]
 
     # the passes of the numpy version, in their order
     f, b, t = forward.copy(), backward.copy(), text.copy()
@@ -335,8 +337,10 @@ def test_score_tile_is_the_formula_of_numpys_passes_bit_for_bit():
     expected *= overlap > 0
     assert out.dtype == np.float32
     assert np.array_equal(out, expected)
+    assert (scores[:, :10] == -1).all()
+    assert (scores[:, 10 + width :] == -1).all()
     assert (out == 0).sum() == ((forward + backward + text) == 0).sum() > 0
-    # chunks of 64, 64 and 22 columns, written from the second column of maxima on
+    # chunks of 64, 64 and 22 columns
     assert np.array_equal(maxima[:, 0], np.full(rows, -1.0, dtype=np.float32))
     for k, (low, high) in enumerate([(0, 64), (64, 128), (128, 150)], start=1):
         assert np.array_equal(maxima[:, k], expected[:, low:high].max(axis=1))

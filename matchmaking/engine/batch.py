@@ -163,15 +163,38 @@ class Candidates:
         self.complements = _StackedVectors(n)  # see complement_row
         self.factors = _StackedVectors(n)  # see factor_row
         self._hierarchy = _hierarchy_matrix(index)
-        self._concept_lists: dict[int, str] = {}  # coded list of concept columns → JSON ids
-        self._complementary_json: dict[tuple, str] = {}
+        self._concept_pairs: tuple | None = None  # see concept_pair_texts
+        self._complementary_json: dict[int, str] = {}
         self._quoted: dict[str, str] = {}
-        codes: dict[tuple, int] = {}
-        self.trait_codes = np.array(
-            [codes.setdefault((p.traits, p.organisation_kind), len(codes)) for p in self.profiles],
+        # What an explanation's complementarity part depends on, as one code per candidate:
+        # organisation kind · 2^flags + the flags' bits.
+        kinds: dict[str, int] = {}
+        kind_codes = np.array(
+            [kinds.setdefault(p.organisation_kind, len(kinds)) for p in self.profiles],
             dtype=np.int64,
         )
-        self.trait_keys = list(codes)
+        bits = sum(self.flags[name].astype(np.int64) << i for i, name in enumerate(FLAG_NAMES))
+        self.trait_codes = (kind_codes << len(FLAG_NAMES)) + bits
+        self.trait_kinds = list(kinds)
+
+    def concept_pair_texts(self) -> tuple[np.ndarray, int, int]:
+        """(table, base, slots per code) for the explanations' lists of concept ids: with
+        codes 1 + column (0: none), table[a · base + b] is "id_a,id_b", "id_a" or "";
+        one slot per code instead of two for a taxonomy of more than 512 concepts (the
+        table would pass 262,144 texts). Built once."""
+        if self._concept_pairs is None:
+            ids = [""] + [str(i) for i in self.concept_ids.tolist()]
+            base = len(ids)
+            if base <= 512:
+                texts = [
+                    f"{a},{b}" if a and b else a or b
+                    for a in ids
+                    for b in ids
+                ]  # fmt: skip
+                self._concept_pairs = (np.array(texts, dtype=TEXT), base, 2)
+            else:
+                self._concept_pairs = (np.array(ids, dtype=TEXT), base, 1)
+        return self._concept_pairs
 
     # per-source vectors over all candidates, kept by the source attributes they depend on
     def complement_row(self, source: Profile) -> int:
@@ -595,7 +618,7 @@ def explain_pairs(
         if component_texts:
             component_texts.append(",")
         component_texts.append(_formatted(np.round(np.asarray(components[name], float)[chosen], 3)))
-    complementary = np.array(_complementary_texts(c, source_columns, columns), dtype=TEXT)
+    complementary = _complementary_texts(c, source_columns, columns)
     parts = [
         f'{{"v":{scoring.EXPLANATION_VERSION},"s":[',
         shared_texts,
@@ -622,30 +645,18 @@ def _formatted(values: np.ndarray) -> np.ndarray:
 
 def _concept_lists(c: Candidates, order: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Per row, the ids of the concepts in `order` (columns) where `ok`, joined with ",".
-    Each row's list is coded as one integer; each distinct list is written once (and kept
-    for the next blocks), then spread to the rows."""
-    base = len(c.concept_ids) + 1
-    codes = np.where(ok, order + 1, 0)
-    keys = np.zeros(len(codes), dtype=np.int64)
-    for j in range(codes.shape[1]):
-        keys = keys * base + codes[:, j]
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    cache = c._concept_lists
-    if len(cache) > 200_000:
-        cache.clear()
-    ids = c.concept_ids
-    texts = []
-    for key in distinct.tolist():
-        text = cache.get(key)
-        if text is None:
-            digits = []
-            rest = key
-            for _slot in range(codes.shape[1]):
-                rest, digit = divmod(rest, base)
-                digits.append(digit)
-            text = cache[key] = ",".join(str(int(ids[d - 1])) for d in reversed(digits) if d)
-        texts.append(text)
-    return np.array(texts, dtype=TEXT)[inverse.ravel()]
+    Two slots at a time: every pair of concept columns has its text in a table
+    (Candidates.concept_pair_texts), so a row's list is two or three gathers and joins of
+    whole columns, with no Python per row."""
+    table, base, group = c.concept_pair_texts()
+    codes = np.where(ok, order + 1, 0)  # 0: no concept in this slot
+    slots = []
+    for j in range(0, codes.shape[1], group):
+        code = codes[:, j]
+        if group == 2:
+            code = code * base + (codes[:, j + 1] if j + 1 < codes.shape[1] else 0)
+        slots.append(table[code])
+    return _joined(slots, len(codes))
 
 
 def _joined(slots: list[np.ndarray], rows: int) -> np.ndarray:
@@ -690,29 +701,37 @@ def _term_texts(c: Candidates, sources, pair_rows, products) -> np.ndarray:
     return _joined([texts[:, 0], texts[:, 1], texts[:, 2]], len(counts))
 
 
-def _complementary_texts(c: Candidates, source_columns, columns) -> list[str]:
+def _complementary_texts(c: Candidates, source_columns, columns) -> np.ndarray:
     """Per pair, the `,"c":[rules],"k":[kinds]` part of the explanation, empty if no
-    complementarity rule holds (cached by the traits and kinds of both sides)."""
+    complementarity rule holds: written once per combination of the traits and kinds of both
+    sides (and kept for the next blocks), then spread to the pairs."""
     cache = c._complementary_json
-    result = []
-    for s, t in zip(
-        c.trait_codes[source_columns].tolist(), c.trait_codes[columns].tolist(), strict=True
-    ):
-        text = cache.get((s, t))
+    width = len(c.trait_kinds) << len(FLAG_NAMES)
+    codes = c.trait_codes[source_columns] * width + c.trait_codes[columns]
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    texts = []
+    for code in distinct.tolist():
+        text = cache.get(code)
         if text is None:
-            (source_traits, source_kind), (target_traits, target_kind) = (
-                c.trait_keys[s],
-                c.trait_keys[t],
+            (source_flags, source_kind), (target_flags, target_kind) = map(
+                functools.partial(_decoded_traits, c), divmod(code, width)
             )
-            rules = scoring.complement_rules(source_traits.flags(), target_traits.flags())
+            rules = scoring.complement_rules(source_flags, target_flags)
             names = [name for name, _weight in scoring.COMPLEMENT_RULES if rules[name]]
-            text = cache[(s, t)] = (
+            text = cache[code] = (
                 ',"c":' + _compact([*names]) + ',"k":' + _compact([source_kind, target_kind])
                 if names
                 else ""
             )
-        result.append(text)
-    return result
+        texts.append(text)
+    return np.array(texts, dtype=TEXT)[inverse.ravel()]
+
+
+def _decoded_traits(c: Candidates, code: int) -> tuple[dict[str, bool], str]:
+    """(flags, organisation kind) of a Candidates.trait_codes value."""
+    kind, bits = divmod(code, 1 << len(FLAG_NAMES))
+    flags = {name: bool(bits >> i & 1) for i, name in enumerate(FLAG_NAMES)}
+    return flags, c.trait_kinds[kind]
 
 
 def _compact(value) -> str:

@@ -347,6 +347,27 @@ def test_score_tile_is_the_formula_of_numpys_passes_bit_for_bit():
     assert np.array_equal(maxima[:, 4], np.full(rows, -1.0, dtype=np.float32))
 
 
+@pytest.mark.parametrize("concepts", [30, 600])  # two slots per table entry, then one
+def test_explanation_concept_lists_are_the_ids_of_the_present_slots(concepts):
+    candidates = batch.Candidates.__new__(batch.Candidates)
+    candidates.concept_ids = np.arange(1000, 1000 + concepts)
+    candidates._concept_pairs = None
+    rng = np.random.default_rng(3)
+    order = np.stack([rng.permutation(concepts)[:5] for _ in range(200)])
+    present = rng.integers(0, 6, 200)  # how many of the five slots hold a concept
+    ok = np.arange(5) < present[:, None]
+
+    texts = batch._concept_lists(candidates, order, ok).tolist()
+
+    expected = [
+        ",".join(str(1000 + column) for column in row[:n])
+        for row, n in zip(order, present, strict=True)
+    ]
+    assert texts == expected
+    assert texts.count("") == (present == 0).sum() > 0
+    assert candidates.concept_pair_texts()[2] == (2 if concepts == 30 else 1)
+
+
 def test_prefilter_zeroes_excluded_organisations_and_their_chunk_maxima(db, monkeypatch):
     # given the evaluation set's index, scored in tiles of 32 candidates and chunks of 8
     monkeypatch.setattr(batch, "TILE", 32)

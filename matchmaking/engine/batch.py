@@ -554,15 +554,13 @@ def _compute_rows_of_one_kind(
     )
     targets = columns[chosen]
     source_keys = np.array([source.key for source in sources], dtype=np.int64)
-    target_opportunities = [
-        None if column < c.split else key
-        for column, key in zip(targets.tolist(), c.keys[targets].tolist(), strict=True)
-    ]
+    # None for organisations (they come first), else the opportunity's key
+    target_opportunities = np.where(targets < c.split, None, c.keys[targets].astype(object))
     return list(
         map(
             Row,
             source_keys[pair_rows[chosen]].tolist(),
-            target_opportunities,
+            target_opportunities.tolist(),
             c.organisation_ids[targets].tolist(),
             score[chosen].tolist(),
             ranks.tolist(),

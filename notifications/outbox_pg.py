@@ -20,12 +20,19 @@ notification tests run on SQLite and, in CI, on PostgreSQL).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from functools import lru_cache
 
+import psycopg  # the PostgreSQL driver (requirements.txt); this module runs only there
 from django.db import connection
 
 from notifications.events import Frequency
 from notifications.models import Delivery, Notification, Preference
+
+# Up to this many recipients (a request's event) the statement runs prepared; a larger fan-out
+# is planned for its own size.
+PREPARED_UP_TO = 20
 
 # Per-row expressions (field name → SQL over the CTE rows); every other column is a parameter.
 _NOTIFICATION_ROW = {
@@ -34,7 +41,7 @@ _NOTIFICATION_ROW = {
     "THEN r.frequency ELSE '' END",
 }
 _DELIVERY_ROW = {
-    "key": "%s || i.recipient_id",  # the parameter is 'email:<event key>:'
+    "key": "CAST(%s AS text) || i.recipient_id",  # the parameter is 'email:<event key>:'
     "recipient": "i.recipient_id",
     "notification": "i.id",
     "language": "r.language",
@@ -49,7 +56,13 @@ def _columns(model, per_row: dict[str, str]) -> tuple[str, list[tuple[str, objec
         if field.primary_key:
             continue
         names.append(connection.ops.quote_name(field.column))
-        values.append((per_row[field.name], None) if field.name in per_row else ("%s", field))
+        if field.name in per_row:
+            values.append((per_row[field.name], None))
+        else:
+            # Typed, since a bound parameter in a SELECT list would be text; without the
+            # length, which a cast would cut to instead of refusing an over-long value.
+            kind = re.sub(r"\(.*\)", "", field.cast_db_type(connection))
+            values.append((f"CAST(%s AS {kind})", field))
     return ", ".join(names), values
 
 
@@ -62,11 +75,12 @@ def _statement() -> tuple[str, list, list]:
     sql = (
         "WITH r (user_id, language, frequency) AS ("  # noqa: S608 (model names; values bound)
         " SELECT u.user_id, u.language,"
-        f" CASE WHEN %s THEN '{Frequency.IMMEDIATE}' ELSE COALESCE(p.{q('frequency')}, %s) END"
+        f" CASE WHEN %s::boolean THEN '{Frequency.IMMEDIATE}'"
+        f" ELSE COALESCE(p.{q('frequency')}, %s::text) END"
         " FROM unnest(%s::bigint[], %s::text[]) AS u (user_id, language)"
         f" LEFT JOIN {q(preference.db_table)} p"
         f" ON p.{q(preference.get_field('user').column)} = u.user_id"
-        f" AND p.{q(preference.get_field('event_type').column)} = %s"
+        f" AND p.{q(preference.get_field('event_type').column)} = %s::text"
         "), i AS ("
         f" INSERT INTO {q(Notification._meta.db_table)} ({notification_columns})"
         f" SELECT {', '.join(e for e, _f in notification_values)} FROM r ORDER BY r.user_id"
@@ -88,6 +102,38 @@ def _statement() -> tuple[str, list, list]:
         " ORDER BY i.recipient_id"
     )
     return sql, notification_values, delivery_values
+
+
+def _fetch_prepared(sql: str, parameters: list) -> list[tuple]:
+    """Runs the statement as a server-side prepared statement and returns its rows.
+
+    Django's psycopg cursor binds parameters on the client and sends the statement as text,
+    which PostgreSQL parses and plans on every call: 0.13 ms of planning against 0.12 ms of
+    execution for one recipient. Prepared once per connection, each later call sends only the
+    parameters.
+
+    Django leaves psycopg's prepared statements off (`prepare_threshold` None, unless set in
+    the database OPTIONS); they are switched on for this one call, so Django's own queries
+    stay as they are. psycopg keeps the statement by its text and forgets it on a rollback
+    (it then deallocates all and prepares again on the next call). In the caller's
+    transaction, as Django's cursor would be; errors become Django's database errors; the
+    statement shows in Django's query log and counts as usual."""
+    connection.validate_no_broken_transaction()
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold = raw.prepare_threshold
+    started = time.monotonic()
+    try:
+        if threshold is None:
+            raw.prepare_threshold = 0
+        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+            cursor.execute(sql, parameters, prepare=True)
+            rows = cursor.fetchall()
+    finally:
+        raw.prepare_threshold = threshold
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
 
 
 def _parameters(values: list, template, row_parameter=None) -> list:
@@ -132,8 +178,11 @@ def record(
         *_parameters(notification_values, notification),
         *_parameters(delivery_values, delivery, f"email:{event_key}:"),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        rows = cursor.fetchall()
+    if len(user_ids) <= PREPARED_UP_TO:
+        rows = _fetch_prepared(sql, parameters)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            rows = cursor.fetchall()
     created = [(pk, recipient, digest) for pk, recipient, digest, _key in rows]
     return created, [row[3] for row in rows if row[3]], notification.created_at

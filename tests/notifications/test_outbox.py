@@ -1,4 +1,6 @@
 import datetime as dt
+import itertools
+import re
 import smtplib
 
 import pytest
@@ -307,6 +309,71 @@ def test_notify_is_one_statement_on_postgresql_three_elsewhere_and_returns_new_r
     assert [n.recipient_id for n in stored] == [other.pk]
     assert Delivery.objects.filter(recipient=other, notification=stored[0]).exists()
     assert Notification.objects.count() == 2
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+        return cursor.fetchall()
+
+
+def test_small_events_run_prepared_and_a_large_fan_out_is_planned_for_its_size(
+    require_postgres, django_assert_num_queries
+):
+    from notifications import outbox_pg
+
+    users = UserFactory.create_batch(outbox_pg.PREPARED_UP_TO + 1)
+    # events for one and for PREPARED_UP_TO recipients: one prepared statement, run twice
+    with django_assert_num_queries(1):
+        assert len(_notify(users[:1], key="one")) == 1
+    assert len(_notify(users[: outbox_pg.PREPARED_UP_TO], key="some")) == 20
+    [(statement, executions)] = _prepared_statements()
+    numbers = itertools.count(1)
+    expected = re.sub("%s", lambda _match: f"${next(numbers)}", outbox_pg._statement()[0])
+    assert statement == expected
+    assert executions == 2
+    # one more recipient: planned for its size, not through the prepared statement
+    assert len(_notify(users, key="all")) == 21
+    assert _prepared_statements() == [(statement, 2)]
+    assert (
+        Delivery.objects.filter(notification__event_key="contact_request.received:all").count()
+        == 21
+    )
+    # Django's own queries are not prepared
+    assert connection.connection.prepare_threshold is None
+
+
+def test_the_prepared_statement_raises_djangos_errors_and_respects_a_broken_transaction(
+    require_postgres,
+):
+    from django.db import DataError, transaction
+    from django.db.transaction import TransactionManagementError
+
+    from notifications import outbox_pg
+
+    user = UserFactory()
+    with pytest.raises(DataError), transaction.atomic():
+        outbox_pg.record(
+            event_type="x" * 65,  # longer than the column
+            event_key="too-long",
+            recipients={user.pk: "de"},
+            mandatory=True,
+            default_frequency="immediate",
+            actor_id=None,
+            url="",
+            context={},
+        )
+    with transaction.atomic():
+        with (
+            pytest.raises(DataError),
+            transaction.atomic(savepoint=False),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SELECT 1 / 0")
+        with pytest.raises(TransactionManagementError):
+            _notify([user])
+    assert Notification.objects.count() == 0
+    assert _notify([user]) != []
 
 
 def test_a_mandatory_event_reads_no_preferences(django_assert_num_queries):

@@ -31,7 +31,6 @@ from scipy import sparse
 
 from matchmaking import scoring
 from matchmaking.engine.index import Block, MatchingIndex, _bits
-from matchmaking.engine.kernels import score_tile
 from matchmaking.engine.profiles import (
     FLAG_NAMES,
     KIND_CODES,
@@ -176,6 +175,10 @@ class Candidates:
         bits = sum(self.flags[name].astype(np.int64) << i for i, name in enumerate(FLAG_NAMES))
         self.trait_codes = (kind_codes << len(FLAG_NAMES)) + bits
         self.trait_kinds = list(kinds)
+        # numba only here, in a rebuild's parent process: the forked workers share the code
+        from matchmaking.engine import kernels
+
+        kernels.warm_up()
 
     def concept_pair_texts(self) -> tuple[np.ndarray, int, int]:
         """(table, base, slots per code) for the explanations' lists of concept ids: with
@@ -267,6 +270,8 @@ def prefilter(candidates: Candidates, sources: list[Profile], excluded: list[set
     chunks) with the chunks' first positions. Worked in column tiles: BLAS products for the
     three parts, then the formula and the chunk maxima in one compiled loop over the tile
     while it is in the CPU cache (kernels.score_tile)."""
+    from matchmaking.engine import kernels  # loaded and compiled by Candidates
+
     c = candidates
     q = len(sources)
     kinds = {KIND_CODES[s.kind] for s in sources}
@@ -312,7 +317,7 @@ def prefilter(candidates: Candidates, sources: list[Profile], excluded: list[set
         low, high = np.searchsorted(rare_columns, [start, stop])
         if high > low:
             t[rare_rows[low:high], rare_columns[low:high] - start] += rare_data[low:high]
-        score_tile(
+        kernels.score_tile(
             forward, backward, text, w, complements, complement_of, factors, factor_of, start,
             scores, local, maxima, first_chunk, CHUNK,
         )  # fmt: skip

@@ -16,12 +16,20 @@ What keeps the loops vectorised (SIMD), about six times faster than scalar code:
   reassociation and no fused multiply-add, so every result is rounded as numpy rounds it.
   The chunk maxima may be taken in any order (a maximum is exact whatever the order).
 
-Compiled on first use and cached beside this file (`cache=True`).
+Imported only by a full rebuild (batch.Candidates, in the parent process before the workers
+are forked, which then share the compiled code): web processes and Celery workers never load
+numba. Compiled on first use and cached (`cache=True`) under NUMBA_CACHE_DIR, by default a
+directory in the system's temporary directory, so that a read-only installation works too.
 """
 
 from __future__ import annotations
 
-import numba
+import os
+import tempfile
+
+os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "spinportal-numba"))
+
+import numba  # reads NUMBA_CACHE_DIR when imported
 import numpy as np
 
 from matchmaking import scoring
@@ -72,3 +80,13 @@ def score_tile(
         for low in range(local, local + width, chunk):
             maxima[i, k] = _maximum(row, low, min(low + chunk, local + width))
             k += 1
+
+
+def warm_up() -> None:
+    """Compiles (or loads from the cache) score_tile for the types the prefilter passes."""
+    one = np.zeros((1, 1), dtype=np.float32)
+    index = np.zeros(1, dtype=np.int64)
+    score_tile(
+        one, one, one, 1, one, index, one, index, 0, np.zeros((1, 1), dtype=np.float32), 0,
+        np.zeros((1, 1), dtype=np.float32), 0, 64,
+    )  # fmt: skip

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import os
 
 import numpy as np
 import pytest
@@ -393,6 +394,22 @@ def test_prefilter_zeroes_excluded_organisations_and_their_chunk_maxima(db, monk
     assert len(starts) > 4
     expected = np.stack([scores[:, a:z].max(axis=1) for a, z in zip(starts, stops, strict=True)])
     assert np.array_equal(maxima, expected.T)
+
+
+def test_web_processes_and_workers_do_not_load_numba():
+    """numba (about 60 MiB per process) is loaded by a full rebuild only (kernels.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, django; django.setup(); import matchmaking.engine, matchmaking.tasks, "
+        "spinportal.urls, spinportal.celery; print('numba' in sys.modules)"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "spinportal.settings_test"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_pair_products_are_scipys_sparse_products_bit_for_bit():

@@ -19,7 +19,8 @@ What keeps the loops vectorised (SIMD), about six times faster than scalar code:
 Imported only by a full rebuild (batch.Candidates, in the parent process before the workers
 are forked, which then share the compiled code): web processes and Celery workers never load
 numba. Compiled on first use and cached (`cache=True`) under NUMBA_CACHE_DIR, by default a
-directory in the system's temporary directory, so that a read-only installation works too.
+directory per user in the system's temporary directory, so that a read-only installation
+works too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from __future__ import annotations
 import os
 import tempfile
 
-os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), "spinportal-numba"))
+os.environ.setdefault(  # one directory per user: another user's would not be writable
+    "NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"spinportal-numba-{os.getuid()}")
+)
 
 import numba  # reads NUMBA_CACHE_DIR when imported
 import numpy as np

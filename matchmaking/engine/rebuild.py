@@ -15,7 +15,7 @@ from django.utils import timezone
 from threadpoolctl import threadpool_limits
 
 from matchmaking.engine import swap
-from matchmaking.engine.batch import Candidates, Row, compute_rows
+from matchmaking.engine.batch import COPY_COLUMNS, Candidates, Rows, compute_columns
 from matchmaking.engine.index import build_index
 from matchmaking.engine.store import _today
 from matchmaking.models import ContactRequest, Match, MatchFeedback, Opportunity
@@ -24,15 +24,7 @@ from partners.models import Organisation
 DEFAULT_CHUNK_SIZE = 512  # opportunities per transaction
 BLOCK_SIZE = 64  # sources scored together: fewer, larger array operations; tiles stay in cache
 
-_COLUMNS = (
-    "opportunity_id",
-    "target_opportunity_id",
-    "target_organisation_id",
-    "score",
-    "rank",
-    "explanation",
-    "computed_at",
-)
+_COLUMNS = (*COPY_COLUMNS, "computed_at")
 _candidates: Candidates | None = None  # set in the parent before forking
 _excluded: dict[int, set[int]] = {}
 _staging: str | None = None  # the table the rows go to when the rebuild swaps (swap.py)
@@ -176,12 +168,14 @@ def _rebuild_chunk(keys: list[int]) -> int:
     return len(keys)
 
 
-def _copy_to_staging(rows: list[Row]) -> None:
-    """Appends rows to the staging table (no indexes yet, nothing to delete)."""
+def _copy_to_staging(rows: Rows) -> None:
+    """Appends rows to the staging table (no indexes yet, nothing to delete); computed_at is
+    the staging table's default, now() (swap.create_staging)."""
     with transaction.atomic(), connection.cursor() as cursor:
         _commit_without_waiting_for_the_disk()
-        # computed_at: the staging table's default, now() (swap.create_staging)
-        _copy_rows(cursor, connection.ops.quote_name(_staging), rows, None)
+        table = connection.ops.quote_name(_staging)
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+            copy.write(rows.copy_text())
 
 
 def _commit_without_waiting_for_the_disk() -> None:
@@ -191,21 +185,21 @@ def _commit_without_waiting_for_the_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _compute_chunk(keys: list[int]) -> tuple[list[int], list[Row]]:
+def _compute_chunk(keys: list[int]) -> tuple[list[int], Rows]:
     candidates = _candidates
     if candidates is None:
         raise RuntimeError("_rebuild_chunk runs only inside rebuild_all")
     profiles = candidates.index.opportunity_profiles
     sources = [profiles[k] for k in keys]
     excluded = _excluded
-    rows: list[Row] = []
+    blocks = []
     for start in range(0, len(sources), BLOCK_SIZE):
         block = sources[start : start + BLOCK_SIZE]
-        rows.extend(compute_rows(candidates, block, [excluded[s.key] for s in block]))
-    return keys, rows
+        blocks.append(compute_columns(candidates, block, [excluded[s.key] for s in block]))
+    return keys, Rows.joined(blocks)
 
 
-def write_rows(opportunity_ids: list[int], rows: list[Row]) -> None:
+def write_rows(opportunity_ids: list[int], rows: Rows) -> None:
     """Replaces the stored matches of these opportunities by `rows` (one transaction).
 
     On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off, for
@@ -218,43 +212,19 @@ def write_rows(opportunity_ids: list[int], rows: list[Row]) -> None:
     with transaction.atomic():
         _commit_without_waiting_for_the_disk()
         Match.objects.filter(opportunity_id__in=opportunity_ids).delete()
-        if not rows:
+        if not len(rows):
             return
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                _copy_rows(cursor, table, rows, now)
-            else:
-                timestamp = connection.ops.adapt_datetimefield_value(now)
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608 (fixed names)
-                    f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})",
-                    [
-                        (
-                            r.opportunity_id,
-                            r.target_opportunity_id,
-                            r.target_organisation_id,
-                            r.score,
-                            r.rank,
-                            r.explanation,
-                            timestamp,
-                        )
-                        for r in rows
-                    ],
-                )
-
-
-def _copy_rows(cursor, table: str, rows: list[Row], now) -> None:
-    """COPY in text format: tab-separated, \\N for NULL, backslashes doubled (JSON text never
-    holds a raw tab or newline). Without `now`, computed_at is left to the table's default."""
-    columns = _COLUMNS if now is not None else _COLUMNS[:-1]
-    end = f"\t{now.isoformat()}\n" if now is not None else "\n"
-    lines = [
-        f"{r.opportunity_id}\t{r.target_opportunity_id or '\\N'}\t{r.target_organisation_id}\t"
-        f"{r.score}\t{r.rank}\t{r.explanation.replace('\\', '\\\\')}{end}"
-        for r in rows
-    ]
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        copy.write("".join(lines))
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+                    copy.write(rows.copy_text(end=f"\t{now.isoformat()}"))
+                return
+            timestamp = connection.ops.adapt_datetimefield_value(now)
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(_COLUMNS)}) "  # noqa: S608 (fixed names)
+                f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})",
+                [(*row, timestamp) for row in rows.as_rows()],
+            )
 
 
 def _is_in_memory() -> bool:

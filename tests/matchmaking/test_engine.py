@@ -412,6 +412,35 @@ def test_web_processes_and_workers_do_not_load_numba():
     assert result.stdout.strip() == "False"
 
 
+def test_rows_as_copy_text_and_as_row_objects():
+    from numpy.dtypes import StringDType
+
+    explanations = ['{"v":4,"t":["Wärme"]}', '{"t":["a\\\\b"]}', "{}"]  # 2nd: a JSON \\
+    rows = batch.Rows(
+        np.array([7, 7, 9]),
+        np.array([0, 12, 0]),
+        np.array([3, 4, 5]),
+        np.array([88, 61, 5]),
+        np.array([1, 1, 20]),
+        np.array(explanations, dtype=StringDType()),
+    )
+    joined = batch.Rows.joined([rows, batch.Rows.joined([])])
+    assert len(joined) == 3
+    assert joined.copy_text() == (
+        '7\t\\N\t3\t88\t1\t{"v":4,"t":["Wärme"]}\n'
+        '7\t12\t4\t61\t1\t{"t":["a\\\\\\\\b"]}\n'
+        "9\t\\N\t5\t5\t20\t{}\n"
+    )
+    assert joined.as_rows() == [
+        batch.Row(7, None, 3, 88, 1, explanations[0]),
+        batch.Row(7, 12, 4, 61, 1, explanations[1]),
+        batch.Row(9, None, 5, 5, 20, explanations[2]),
+    ]
+    assert batch.Rows.joined([]).copy_text() == ""
+    ended = joined.copy_text(end="\t2026-11-25T05:00:00+00:00")
+    assert ended.splitlines()[2] == "9\t\\N\t5\t5\t20\t{}\t2026-11-25T05:00:00+00:00"
+
+
 def test_pair_products_are_scipys_sparse_products_bit_for_bit():
     """The exact pass sums each pair's concept products itself (batch.pair_products): the
     sums must be scipy's, to the last bit, whatever order the rows store their entries in."""

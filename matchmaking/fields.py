@@ -10,7 +10,8 @@ class StoredJSONField(models.JSONField):
     PostgreSQL instead of `jsonb` (or `json`), written as compact JSON by the application.
     A full rebuild copies millions of explanations; parsing them into jsonb doubled the cost
     of that COPY, and even `json`'s validation on input cost half as much again as storing the
-    text (0.64 s per million rows). Elsewhere it is Django's JSONField."""
+    text (0.64 s per million rows). Elsewhere it is Django's JSONField; reading parses the
+    text with JSONField's own from_db_value on every database."""
 
     def db_type(self, connection):
         if connection.vendor == "postgresql":
@@ -23,8 +24,3 @@ class StoredJSONField(models.JSONField):
                 return None
             return json.dumps(value, cls=self.encoder, ensure_ascii=False, separators=(",", ":"))
         return super().get_db_prep_value(value, connection, prepared)
-
-    def from_db_value(self, value, expression, connection):
-        if connection.vendor == "postgresql":
-            return None if value is None else json.loads(value, cls=self.decoder)
-        return super().from_db_value(value, expression, connection)

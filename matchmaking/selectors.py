@@ -343,62 +343,38 @@ def _label(item) -> str:
     return str(item) if item not in (None, "") else ""
 
 
-# Where each engine version keeps concepts: version 4 by Competence id, version 3 by slug.
-_CONCEPTS_STORED = {scoring.EXPLANATION_VERSION: (("s", "r"), int), 3: (("shared", "related"), str)}
-
-
-def _stored_version(explanation) -> int | None:
-    """The engine version of a stored explanation whose concepts need names, else None."""
-    if not isinstance(explanation, dict):
-        return None
-    if explanation.get("v") == scoring.EXPLANATION_VERSION:
-        return scoring.EXPLANATION_VERSION
-    return 3 if explanation.get("version") == 3 else None
-
-
 def labelled_explanations(explanations: list[dict], scores: list[int] | None = None) -> list[dict]:
     """The explanations in the readable shape for pages and the API: concepts as
     {"slug", "de", "en"}, complementarity rules as {"key", "from", "to"}, components by name
-    (see matchmaking.engine). Version 4 (compact, concepts by id) is expanded, with its score
-    from `scores` (Match.score); version 3 (slugs) gets the names; older versions are returned
-    as they are. One query for all of them, none if no explanation has concepts."""
-    versions = [_stored_version(explanation) for explanation in explanations]
-    wanted: dict[type, set] = {int: set(), str: set()}
-    for explanation, version in zip(explanations, versions, strict=True):
-        if version is not None:
-            keys, kind = _CONCEPTS_STORED[version]
-            wanted[kind].update(
-                item
-                for key in keys
-                for item in explanation.get(key) or ()
-                if isinstance(item, kind)
-            )
-    by_slug, by_id = {}, {}
-    if wanted[int] or wanted[str]:
-        for pk, slug, name_de, name_en in Competence.objects.filter(
-            Q(slug__in=wanted[str]) | Q(pk__in=wanted[int])
-        ).values_list("pk", "slug", "name_de", "name_en"):
-            by_slug[slug] = by_id[pk] = {"slug": slug, "de": name_de, "en": name_en}
-    result = []
-    for position, (explanation, version) in enumerate(zip(explanations, versions, strict=True)):
-        if version == scoring.EXPLANATION_VERSION:
-            score = scores[position] if scores is not None else None
-            explanation = _expanded(explanation, score, by_id)
-        elif version == 3:
-            explanation = {
-                **explanation,
-                **{
-                    key: [
-                        by_slug.get(item, {"slug": item, "de": item, "en": item})
-                        if isinstance(item, str)
-                        else item
-                        for item in explanation.get(key) or ()
-                    ]
-                    for key in ("shared", "related")
-                },
-            }
-        result.append(explanation)
-    return result
+    (see matchmaking.engine). The engine's compact rows (concepts by Competence id) are
+    expanded, with their score from `scores` (Match.score); explanations of older engine
+    versions (version 2 stored the readable shape) are returned as they are. One query for
+    the names of all of them, none if no explanation has concepts."""
+    compact = [
+        isinstance(explanation, dict) and explanation.get("v") == scoring.EXPLANATION_VERSION
+        for explanation in explanations
+    ]
+    wanted = {
+        item
+        for explanation, is_compact in zip(explanations, compact, strict=True)
+        if is_compact
+        for key in ("s", "r")
+        for item in explanation.get(key) or ()
+    }
+    concepts = {}
+    if wanted:
+        for pk, slug, name_de, name_en in Competence.objects.filter(pk__in=wanted).values_list(
+            "pk", "slug", "name_de", "name_en"
+        ):
+            concepts[pk] = {"slug": slug, "de": name_de, "en": name_en}
+    return [
+        _expanded(explanation, scores[position] if scores is not None else None, concepts)
+        if is_compact
+        else explanation
+        for position, (explanation, is_compact) in enumerate(
+            zip(explanations, compact, strict=True)
+        )
+    ]
 
 
 def _expanded(stored: dict, score: int | None, concepts: dict[int, dict]) -> dict:

@@ -19,9 +19,7 @@ notification tests run on SQLite and, in CI, on PostgreSQL).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import time
 from functools import lru_cache
 
 import psycopg  # the PostgreSQL driver (requirements.txt); this module runs only there
@@ -29,6 +27,7 @@ from django.db import connection
 
 from notifications.events import Frequency
 from notifications.models import Delivery, Notification, Preference
+from spinportal.db import logged_statement
 
 # Up to this many recipients (a request's event) the statement runs prepared; a larger fan-out
 # is planned for its own size.
@@ -122,18 +121,18 @@ def _fetch_prepared(sql: str, parameters: list) -> list[tuple]:
     connection.ensure_connection()
     raw = connection.connection
     threshold = raw.prepare_threshold
-    started = time.monotonic()
     try:
         if threshold is None:
             raw.prepare_threshold = 0
-        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        with (
+            logged_statement(connection, sql),
+            connection.wrap_database_errors,
+            psycopg.Cursor(raw) as cursor,
+        ):
             cursor.execute(sql, parameters, prepare=True)
-            rows = cursor.fetchall()
+            return cursor.fetchall()
     finally:
         raw.prepare_threshold = threshold
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
-    return rows
 
 
 def _parameters(values: list, template, row_parameter=None) -> list:
@@ -152,31 +151,31 @@ def _parameters(values: list, template, row_parameter=None) -> list:
 
 def record(
     *,
-    event_type: str,
-    event_key: str,
+    template: Notification,
     recipients: dict[int, str],  # user id → language
     mandatory: bool,
     default_frequency: str,
-    actor_id: int | None,
-    url: str,
-    context: dict,
-) -> tuple[list[tuple[int, int, str]], list[str], dt.datetime]:
-    """Writes the event: returns [(id, recipient id, digest)] of the new notifications,
-    the keys of the new e-mail deliveries, and the notifications' creation time."""
+) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """Writes the event of `template` (a Notification without recipient) for `recipients`:
+    returns [(id, recipient id, digest)] of the new notifications and the keys of the new
+    e-mail deliveries. The template's created_at is set to the notifications' creation
+    time."""
     sql, notification_values, delivery_values = _statement()
-    notification = Notification(
-        event_type=event_type, event_key=event_key, actor_id=actor_id, url=url, context=context
+    delivery = Delivery(
+        kind=Delivery.Kind.EMAIL,
+        event_type=template.event_type,
+        context=template.context,
+        url=template.url,
     )
-    delivery = Delivery(kind=Delivery.Kind.EMAIL, event_type=event_type, context=context, url=url)
     user_ids = sorted(recipients)
     parameters = [
         mandatory,
         default_frequency,
         user_ids,
-        [recipients[pk] or "de" for pk in user_ids],
-        event_type,
-        *_parameters(notification_values, notification),
-        *_parameters(delivery_values, delivery, f"email:{event_key}:"),
+        [recipients[pk] for pk in user_ids],
+        template.event_type,
+        *_parameters(notification_values, template),
+        *_parameters(delivery_values, delivery, f"email:{template.event_key}:"),
     ]
     if len(user_ids) <= PREPARED_UP_TO:
         rows = _fetch_prepared(sql, parameters)
@@ -185,4 +184,4 @@ def record(
             cursor.execute(sql, parameters)
             rows = cursor.fetchall()
     created = [(pk, recipient, digest) for pk, recipient, digest, _key in rows]
-    return created, [row[3] for row in rows if row[3]], notification.created_at
+    return created, [row[3] for row in rows if row[3]]

@@ -73,18 +73,19 @@ def notify(
     context = context or {}
     key = f"{event_type}:{event_key}"
     actor = actor if actor is not None and actor.is_authenticated else None
+
+    def notification(**row) -> Notification:  # this event's notification, for one recipient
+        return Notification(
+            event_type=event_type, event_key=key, actor=actor, url=url, context=context, **row
+        )
+
     if transaction.get_connection().vendor == "postgresql":
-        return _notify_postgresql(event, key, recipients, actor, url, context)
+        return _notify_postgresql(event, notification, recipients)
     frequencies = frequencies_for(users=recipients.values(), event_type=event_type)
     stored = _insert_new_notifications(
         [
-            Notification(
+            notification(
                 recipient_id=uid,
-                event_type=event_type,
-                event_key=key,
-                actor=actor,
-                url=url,
-                context=context,
                 digest=frequencies[uid]
                 if frequencies[uid] in (Frequency.DAILY, Frequency.WEEKLY)
                 else "",
@@ -111,33 +112,22 @@ def notify(
     return stored
 
 
-def _notify_postgresql(event, key, recipients, actor, url, context) -> list[Notification]:
-    """notify() in one statement (outbox_pg.py): same rows, same return value."""
-    created, delivery_keys, created_at = outbox_pg.record(
-        event_type=event.key,
-        event_key=key,
+def _notify_postgresql(event, notification, recipients) -> list[Notification]:
+    """notify() in one statement (outbox_pg.py): same rows, same return value.
+    `notification(**row)` makes the event's notification for one recipient."""
+    template = notification()
+    created, delivery_keys = outbox_pg.record(
+        template=template,
         recipients={pk: user.language for pk, user in recipients.items()},
         mandatory=event.mandatory,
         default_frequency=event.default_frequency,
-        actor_id=actor.pk if actor is not None else None,
-        url=url,
-        context=context,
     )
     if delivery_keys:
         relay.after_commit(keys=delivery_keys)
     database = transaction.get_connection().alias
     return [
         _stored(
-            Notification(
-                recipient_id=recipient_id,
-                event_type=event.key,
-                event_key=key,
-                actor=actor,
-                url=url,
-                context=context,
-                created_at=created_at,
-                digest=digest,
-            ),
+            notification(recipient_id=recipient_id, digest=digest, created_at=template.created_at),
             pk,
             database,
         )

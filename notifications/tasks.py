@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Delivery, Notification, WebhookDelivery, WebhookEndpoint
+from spinportal.db import logged_statement
 
 logger = logging.getLogger(__name__)
 
@@ -236,10 +237,9 @@ def _sent_marker(delivery: Delivery) -> Callable[[], None]:
         raw = connection.connection
 
         def mark() -> None:
-            raw.pgconn.send_query_params(sql, params)  # on its way now; the rest is waiting
-            results = raw.wait(generators.execute(raw.pgconn))
-            if connection.queries_logged:  # visible to query logging and counting, as usual
-                connection.queries_log.append({"sql": sql.decode(), "time": "0.000"})
+            with logged_statement(connection, sql.decode()):
+                raw.pgconn.send_query_params(sql, params)  # on its way now; the rest is waiting
+                results = raw.wait(generators.execute(raw.pgconn))
             for result in results:
                 if result.status != pq.ExecStatus.COMMAND_OK:
                     error = result.error_message.decode("utf-8", "replace")

@@ -4,7 +4,8 @@
 arrays and its callers build explanations pair by pair in Python, which is what made the
 rebuild take ~40 minutes at 100,000 opportunities. Here, per block of sources:
 
-1. a float32 *prefilter* over all candidates at once: dense BLAS products for the concept
+1. a float32 *prefilter* over every candidate that can match the block's kind of source
+   (an offer never matches an offer), all at once: dense BLAS products for the concept
    parts and the frequent terms, a sparse product for the rare terms, and the score formula
    of `scoring.raw_score` with the chunk maxima of step 2 in one compiled loop (kernels.py);
 2. per source and per kind of target, a lower bound of the 20th best score from the maxima of
@@ -187,15 +188,10 @@ class Candidates:
             [organisations.expanded.T, opportunities.expanded.T]
         ).toarray()
         self.sizes = np.concatenate([organisations.sizes, opportunities.sizes])
-        # The blocks' own sparse matrices side by side, for the exact pass.
-        # CSC: picking the few candidate columns of the exact pass is a cheap row slice of
-        # the stored transpose, and the product still sums in the source rows' order.
-        self.concepts_by_concept = sparse.hstack(
-            [organisations.concepts, opportunities.concepts]
-        ).tocsc()
-        self.expanded_by_concept = sparse.hstack(
-            [organisations.expanded, opportunities.expanded]
-        ).tocsc()
+        # The blocks' texts side by side, for the exact pass's text product. CSC: picking
+        # the few candidate columns is a cheap row slice of the stored transpose, and the
+        # product still sums in the source rows' order. (Its concept parts are summed by
+        # pair_products from the dense rows above.)
         self.texts_by_term = sparse.hstack([organisations.texts, opportunities.texts]).tocsc()
         root = np.sqrt(self.sizes)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -431,11 +427,16 @@ def _exclude(c, sources, excluded, columns, scores, maxima, chunk_starts, chunk_
     width = len(chunk_starts)
     pairs = np.unique(source_rows * width + chunk)
     source_rows, chunk = pairs // width, pairs % width
-    offsets = np.arange(CHUNK)
-    at = chunk_starts[chunk][:, None] + offsets
-    inside = offsets < (chunk_stops[chunk] - chunk_starts[chunk])[:, None]
-    values = scores[source_rows[:, None], np.where(inside, at, 0)]
+    positions, inside = _chunk_positions(chunk_starts[chunk], chunk_stops[chunk])
+    values = scores[source_rows[:, None], np.where(inside, positions, 0)]
     maxima[source_rows, chunk] = np.where(inside, values, 0.0).max(axis=1)
+
+
+def _chunk_positions(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, inside): per chunk a row of CHUNK positions from its start, and whether
+    each lies before the chunk's stop (a chunk at the end of a tile or run is shorter)."""
+    offsets = np.arange(CHUNK)
+    return starts[:, None] + offsets, offsets < (stops - starts)[:, None]
 
 
 class _StackedVectors:
@@ -445,21 +446,17 @@ class _StackedVectors:
 
     def __init__(self, width: int):
         self.rows: dict[tuple, int] = {}
-        self._matrix = np.empty((8, width), dtype=np.float32)
-
-    @property
-    def matrix(self) -> np.ndarray:
-        return self._matrix
+        self.matrix = np.empty((8, width), dtype=np.float32)  # rows past len(rows) unused
 
     def row(self, key: tuple, make) -> int:
         row = self.rows.get(key)
         if row is None:
             row = len(self.rows)
-            if row == len(self._matrix):
-                grown = np.empty((2 * row, self._matrix.shape[1]), dtype=np.float32)
-                grown[:row] = self._matrix
-                self._matrix = grown
-            self._matrix[row] = make()
+            if row == len(self.matrix):
+                grown = np.empty((2 * row, self.matrix.shape[1]), dtype=np.float32)
+                grown[:row] = self.matrix
+                self.matrix = grown
+            self.matrix[row] = make()
             self.rows[key] = row
         return row
 
@@ -485,9 +482,7 @@ def _candidates_above_bound(
         scores.dtype
     )
     rows, chunk = np.nonzero(maxima >= threshold[:, None])
-    offsets = np.arange(CHUNK)
-    positions = starts[chunk][:, None] + offsets
-    valid = offsets < (stops[chunk] - starts[chunk])[:, None]
+    positions, valid = _chunk_positions(starts[chunk], stops[chunk])
     rows = np.broadcast_to(rows[:, None], positions.shape)[valid]
     positions = positions[valid]
     keep = scores[rows, positions] >= threshold[rows]
@@ -518,7 +513,8 @@ def pair_products(
 
 def exact_scores(candidates: Candidates, sources, rows, pair_rows, columns):
     """Exact float64 components and raw scores of the pairs (source row, candidate column),
-    bit for bit those of score_block: the same source matrices and the same sparse products,
+    bit for bit those of score_block: the same source matrices; the concept parts summed per
+    pair in scipy's order (pair_products), the text part by the same sparse product
     restricted to the candidate columns (a product's entry does not depend on the others)."""
     c = candidates
     index = c.index
@@ -629,7 +625,6 @@ def _compute_rows_of_one_kind(
         rows,
         pair_rows[chosen],
         columns[chosen],
-        score[chosen],
         components,
         chosen,
         products[chosen],
@@ -659,7 +654,7 @@ def _surface(source: Profile) -> dict[str, str]:
 
 
 def explain_pairs(
-    c: Candidates, sources, rows, pair_rows, columns, score, components, chosen, products
+    c: Candidates, sources, rows, pair_rows, columns, components, chosen, products
 ) -> np.ndarray:
     """Explanation JSON text of each chosen pair, as explanation_for builds it (version 4,
     compact separators), as a column of texts."""

@@ -160,7 +160,7 @@ def compute_matches(index: MatchingIndex, sources: list[Profile], today: int) ->
                         target_organisation_id=target.organisation_id,
                         score=score,
                         rank=rank,
-                        explanation=explanation_for(index, source, target, score, components),
+                        explanation=explanation_for(index, source, target, components),
                     )
                 )
     return matches

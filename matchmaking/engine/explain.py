@@ -16,9 +16,9 @@ from partners.models import Organisation
 
 # --- explanations -----------------------------------------------------------------------------
 def explanation_for(
-    index: MatchingIndex, source: Profile, target: Profile, score: int, components: dict
+    index: MatchingIndex, source: Profile, target: Profile, components: dict
 ) -> dict:
-    """The stored explanation of one pair (`score` is stored beside it, in Match.score)."""
+    """The stored explanation of one pair (its score is stored beside it, in Match.score)."""
     shared, related = scoring.explain_concepts(
         source.concepts, target.concepts, index.taxonomy.parent_map, index.taxonomy.children
     )

@@ -246,7 +246,8 @@ def build_index(*, processes: int = 1) -> MatchingIndex:
 
 
 def reset_index() -> None:
-    """Forget the process's index (tests, and after a full rebuild)."""
+    """Forget the process's index (tests and benchmarks; a full rebuild replaces it with
+    build_index)."""
     global _index
     with _index_lock:
         _index = None

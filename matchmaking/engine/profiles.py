@@ -82,13 +82,6 @@ class Taxonomy:
             found |= self.term_concepts[match.group(0)]
         return found
 
-    def slug(self, concept_id: int) -> str:
-        return self.names[concept_id][0]
-
-    def label(self, concept_id: int) -> dict[str, str]:
-        slug, name_de, name_en = self.names[concept_id]
-        return {"slug": slug, "de": name_de, "en": name_en}
-
 
 @dataclass
 class Profile:

@@ -173,9 +173,13 @@ def _copy_to_staging(rows: Rows) -> None:
     the staging table's default, now() (swap.create_staging)."""
     with transaction.atomic(), connection.cursor() as cursor:
         _commit_without_waiting_for_the_disk()
-        table = connection.ops.quote_name(_staging)
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
-            copy.write(rows.copy_text())
+        _copy(cursor, connection.ops.quote_name(_staging), COPY_COLUMNS, rows.copy_text())
+
+
+def _copy(cursor, table: str, columns: tuple[str, ...], text: str) -> None:
+    """COPY ... FROM STDIN of rows already in COPY's text format (Rows.copy_text)."""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write(text)
 
 
 def _commit_without_waiting_for_the_disk() -> None:
@@ -216,8 +220,7 @@ def write_rows(opportunity_ids: list[int], rows: Rows) -> None:
             return
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-                    copy.write(rows.copy_text(end=f"\t{now.isoformat()}"))
+                _copy(cursor, table, _COLUMNS, rows.copy_text(end=f"\t{now.isoformat()}"))
                 return
             timestamp = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(

@@ -87,7 +87,7 @@ def _merge_into_lists(
                     target_opportunity_id=source.key,
                     target_organisation_id=source.organisation_id,
                     score=score,
-                    explanation=explanation_for(index, profile, source, score, components),
+                    explanation=explanation_for(index, profile, source, components),
                     rank=0,
                 )
             )
@@ -169,10 +169,10 @@ def _recompute(index: MatchingIndex, opportunity_ids: list[int], today: int) -> 
         store_matches(gone, [])
 
 
-def update_organisation(organisation_id: int) -> int:
+def update_organisation(organisation_id: int, *, index: MatchingIndex | None = None) -> int:
     """After an organisation's profile changed: its own opportunities, and the opportunities
     whose organisation lists it enters or leaves. Returns the number updated."""
-    index = get_index(organisation_ids=[organisation_id])
+    index = index or get_index(organisation_ids=[organisation_id])
     today = _today()
     own = list(
         Opportunity.objects.filter(organisation_id=organisation_id).values_list("id", flat=True)

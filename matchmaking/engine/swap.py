@@ -265,20 +265,30 @@ def _swap(renames: list[tuple[str, str]]) -> None:
 def catch_up(started_at: dt.datetime) -> int:
     """Recomputes the matches of opportunities and organisations changed since the rebuild
     started: their incremental updates went to the old table."""
+    from matchmaking.engine.index import get_index
     from matchmaking.engine.store import update_opportunity, update_organisation
 
     since = started_at - dt.timedelta(seconds=5)
-    opportunity_ids = list(
-        Opportunity.objects.filter(updated_at__gte=since).values_list("id", flat=True)
+    opportunities = list(
+        Opportunity.objects.filter(updated_at__gte=since).values_list("id", "organisation_id")
     )
     organisation_ids = list(
         Organisation.objects.filter(updated_at__gte=since).values_list("id", flat=True)
     )
-    for pk in opportunity_ids:
-        update_opportunity(pk)
+    if not opportunities and not organisation_ids:
+        return 0
+    # One refresh of the index for all of them, not one per row.
+    index = get_index(
+        opportunity_ids=[pk for pk, _organisation in opportunities],
+        organisation_ids=organisation_ids,
+    )
     for pk in organisation_ids:
-        update_organisation(pk)
-    return len(opportunity_ids) + len(organisation_ids)
+        update_organisation(pk, index=index)  # its own opportunities included
+    changed = set(organisation_ids)
+    for pk, organisation_id in opportunities:
+        if organisation_id not in changed:
+            update_opportunity(pk, index=index)
+    return len(opportunities) + len(organisation_ids)
 
 
 def _quoted(name: str) -> str:

@@ -255,15 +255,17 @@ def test_matches_are_ranked_with_explanation_and_outcome(api_client, owner, oppo
 
 
 @pytest.mark.django_db
-def test_matches_show_the_concepts_of_stored_slugs_by_name(
+def test_matches_name_the_concepts_of_all_rows_in_one_query(
     api_client, owner, opportunity, django_assert_num_queries
 ):
-    # given engine rows (version 3 stores competence slugs), one with a slug since removed
-    for rank, slugs in ((1, ["battery-storage", "electrolysis"]), (2, ["gone"])):
+    # given two engine rows (concepts by id), the second with a concept since removed
+    battery = Competence.objects.get(slug="battery-storage")
+    electrolysis = Competence.objects.get(slug="electrolysis")
+    for rank, concepts in ((1, [battery.pk, electrolysis.pk]), (2, [999_999])):
         MatchFactory(
             opportunity=opportunity,
             rank=rank,
-            explanation={"version": 3, "shared": slugs, "related": [], "terms": []},
+            explanation={"v": 4, "s": concepts, "r": [], "t": [], "x": []},
         )
     api_client.force_authenticate(fresh(owner))
     url = f"{item(opportunity)}matches/"
@@ -271,13 +273,14 @@ def test_matches_show_the_concepts_of_stored_slugs_by_name(
     # names of all concepts in the list
     with django_assert_num_queries(5):
         body = api_client.get(url).json()
-    # then the names come from the taxonomy, in both languages
+    # then the names come from the taxonomy, in both languages; a removed concept has none
+    # and is left out
     assert [m["explanation"]["shared"] for m in body] == [
         [
             {"slug": "battery-storage", "de": "Batteriespeicher", "en": "Battery storage"},
             {"slug": "electrolysis", "de": "Elektrolyse", "en": "Electrolysis"},
         ],
-        [{"slug": "gone", "de": "gone", "en": "gone"}],
+        [],
     ]
 
 

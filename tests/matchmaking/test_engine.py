@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import multiprocessing.pool
 import os
 
 import numpy as np
@@ -102,10 +103,11 @@ def test_stores_ranked_organisations_with_exact_scores_and_explanation(
         "r": [competence["insulation-testing"]],
         "c": ["science_industry"],
         "k": ["large_enterprise", "research_institute"],
-        "t": explanation["t"],
-        "x": explanation["x"],
+        # the one word both texts share (für, und are stop words)
+        "t": ["Batteriespeicher"],
+        # forward, backward, text, complementarity, partner kind, responsiveness
+        "x": [1.0, 1.0, 0.347, 1.0, 1.0, 1.0],
     }
-    assert len(explanation["x"]) == 6
     related = Match.objects.get(target_organisation=cluster["tester"]).explanation["r"]
     assert related == [competence["insulation-testing"]]
     # and shown with the names of the concepts (one query for the list)
@@ -382,6 +384,7 @@ def test_prefilter_zeroes_excluded_organisations_and_their_chunk_maxima(db, monk
     scores, _rows, columns, (maxima, starts, stops) = batch.prefilter(candidates, offers, excluded)
     # then every candidate of an excluded organisation (or the offer's own) scores 0
     owners = candidates.organisation_ids[columns]
+    assert len(offers) == 17  # the evaluation set's offers
     for i, offer in enumerate(offers):
         hidden = np.isin(owners, [offer.organisation_id, *excluded[i]])
         assert hidden.any()
@@ -479,8 +482,33 @@ def test_profiles_found_by_two_processes_are_those_of_one(cluster, monkeypatch):
     alone = profiles.load_opportunity_profiles(taxonomy, organisations)
     # when a forked process takes half of the texts (from any number of them)
     monkeypatch.setattr(profiles, "PARALLEL_FROM", 0)
+    handed, received = [], []
+    map_async = multiprocessing.pool.Pool.map_async
+
+    class Received:
+        def __init__(self, result):
+            self.result = result
+
+        def get(self, *args, **kwargs):
+            received.append(self.result.get(*args, **kwargs))
+            return received[-1]
+
+    def recording_map_async(pool, func, iterable, *args, **kwargs):
+        iterable = list(iterable)
+        handed.append((func, iterable, [process.pid for process in pool._pool]))
+        return Received(map_async(pool, func, iterable, *args, **kwargs))
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "map_async", recording_map_async)
     shared = profiles.load_opportunity_profiles(taxonomy, organisations, processes=2)
     # then the profiles are the same, in the same order
     assert len(alone) == 6
     assert list(shared) == list(alone)
     assert shared == alone
+    # and one other process got the second half of the texts and found their parts
+    ((func, bounds, pids),) = handed
+    assert func is profiles._text_parts
+    assert bounds == [(3, 6)]
+    assert len(pids) == 1
+    assert pids[0] != os.getpid()
+    second_half = list(alone.values())[3:]
+    assert received == [[[(p.concepts, p.tokens) for p in second_half]]]

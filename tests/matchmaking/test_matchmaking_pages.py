@@ -91,7 +91,7 @@ def test_explanation_summary_shows_a_pair_of_kinds_once():
         {"key": "supplier_user", "from": "university", "to": "large_enterprise"},
     ]
     with translation.override("en"):
-        summary = explanation_summary({"version": 3, "complementary": rules})
+        summary = explanation_summary({"version": 4, "complementary": rules})
     assert summary["complementary"] == ["University ↔ SME", "University ↔ Large enterprise"]
 
 

@@ -69,6 +69,16 @@ def per_pair_rows() -> list[tuple]:
     )
 
 
+def constraints_valid() -> bool:
+    """Whether every constraint of the match table is validated."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_and(convalidated) FROM pg_constraint WHERE conrelid = %s::regclass",
+            [Match._meta.db_table],
+        )
+        return cursor.fetchone()[0]
+
+
 def stored_explanations() -> dict:
     return {
         (opportunity, target or 0, organisation): explanation
@@ -102,12 +112,8 @@ def test_rebuild_swaps_in_a_table_with_the_same_indexes_and_constraints(world):
     assert Match.objects.filter(opportunity=world["closed"]).count() == 0
     # and the table has the same indexes and constraints under the same names, all valid
     assert swap.definitions() == before
+    assert constraints_valid() is True
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT bool_and(convalidated) FROM pg_constraint WHERE conrelid = %s::regclass",
-            [Match._meta.db_table],
-        )
-        assert cursor.fetchone()[0] is True
         cursor.execute("SELECT to_regclass(%s)", [swap.staging_table()])
         assert cursor.fetchone()[0] is None
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Match._meta.db_table])
@@ -160,6 +166,11 @@ def test_changes_during_the_rebuild_are_caught_up(world):
     assert edited == [1]
     best = Match.objects.filter(opportunity=request, target_opportunity__isnull=True)
     assert best.order_by("rank").values_list("target_organisation", flat=True)[0] == (specialist.pk)
+    # and all its stored rows are those the per-pair path computes for its new version
+    stored = [row for row in stored_rows() if row[0] == request.pk]
+    expected = [row for row in per_pair_rows() if row[0] == request.pk]
+    assert stored == expected
+    assert len(stored) == 21  # the 16 other organisations and the 5 offers
 
 
 def test_a_second_rebuild_at_the_same_time_is_refused(world):
@@ -191,9 +202,4 @@ def test_what_is_deleted_during_the_rebuild_leaves_no_rows_behind(world):
     assert Match.objects.filter(opportunity_id=pk).count() == 0
     assert Match.objects.filter(target_opportunity_id=pk).count() == 0
     assert Match.objects.filter(opportunity=world["requests"][0]).count() > 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT bool_and(convalidated) FROM pg_constraint WHERE conrelid = %s::regclass",
-            [Match._meta.db_table],
-        )
-        assert cursor.fetchone()[0] is True
+    assert constraints_valid() is True

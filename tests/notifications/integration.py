@@ -34,16 +34,47 @@ def wait_for(condition, *, timeout: float, interval: float = 0.2, message: str =
     raise AssertionError(f"timed out after {timeout} s: {message}")
 
 
-class RedisServer:
-    """Our own redis-server: stopping it never touches the shared one."""
+def stop_process(process, *, timeout: float, end=subprocess.Popen.terminate, on_timeout=None):
+    """Ends a still running `process` with `end(process)` and waits `timeout` seconds for it;
+    if it then still runs, `on_timeout(process)` if given (else TimeoutExpired is raised)."""
+    if not process or process.poll() is not None:
+        return
+    end(process)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if on_timeout is None:
+            raise
+        on_timeout(process)
 
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
+
+class LocalServer:
+    """Something listening on 127.0.0.1, on a free port unless one is given, and its URL."""
+
+    scheme = ""
+    url_path = ""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"{self.scheme}://127.0.0.1:{self.port}{self.url_path}"
+
+
+class ServerProcess(LocalServer):
+    """A LocalServer run as a child process (`self.process`, None until started)."""
+
+    def __init__(self):
+        super().__init__()
+        self.process = None
+
+
+class RedisServer(ServerProcess):
+    """Our own redis-server: stopping it never touches the shared one."""
+
+    scheme = "redis"
+    url_path = "/0"
 
     def _ping(self) -> bool:
         try:
@@ -74,9 +105,7 @@ class RedisServer:
         wait_for(self._ping, timeout=10, message="redis-server did not start")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        stop_process(self.process, timeout=10)
         self.process = None
 
 
@@ -166,29 +195,22 @@ class Worker:
             os.kill(pid, signal.SIGCONT)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process(self.process, timeout=15, on_timeout=lambda _process: self.kill())
 
 
-class ScriptedSink:
+class ScriptedSink(LocalServer):
     """An SMTP server that accepts everything, unless `plan[address]` lists answers to give
     first (e.g. two "451 …" and then acceptance). Records every accepted Message-ID."""
+
+    scheme = "smtp"
 
     def __init__(self, port: int | None = None):
         self.lock = threading.Lock()
         self.accepted: list[tuple[str, str]] = []
         self.attempts: Counter = Counter()
         self.plan: dict[str, list[str]] = {}
-        self.port = port or free_port()
+        super().__init__(port)
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
 
     def reset(self):
         with self.lock:
@@ -212,18 +234,12 @@ class ScriptedSink:
             return list(self.accepted)
 
 
-class SinkProcess:
+class SinkProcess(ServerProcess):
     """A ScriptedSink in a child process, for the benchmark: receiving and parsing thousands
     of e-mails then does not compete for this process's GIL with what is being measured.
     Answers `count(marker)` (accepted Message-IDs containing it) and `reset()` over a pipe."""
 
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
+    scheme = "smtp"
 
     def start(self):
         self.process = subprocess.Popen(
@@ -253,14 +269,18 @@ class SinkProcess:
         self._ask("reset")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(
+            self.process,
+            timeout=10,
+            end=lambda process: process.stdin.close(),
+            on_timeout=_kill_and_wait,
+        )
         self.process = None
+
+
+def _kill_and_wait(process):
+    process.kill()
+    process.wait(timeout=10)
 
 
 def serve_sink():

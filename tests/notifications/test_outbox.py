@@ -354,14 +354,15 @@ def test_the_prepared_statement_raises_djangos_errors_and_respects_a_broken_tran
     user = UserFactory()
     with pytest.raises(DataError), transaction.atomic():
         outbox_pg.record(
-            event_type="x" * 65,  # longer than the column
-            event_key="too-long",
+            template=Notification(
+                event_type="x" * 65,  # longer than the column
+                event_key="too-long",
+                url="",
+                context={},
+            ),
             recipients={user.pk: "de"},
             mandatory=True,
             default_frequency="immediate",
-            actor_id=None,
-            url="",
-            context={},
         )
     with transaction.atomic():
         with (
@@ -404,6 +405,7 @@ def test_digests_of_a_batch_read_their_entries_in_one_query(django_assert_num_qu
     with django_assert_num_queries(4 + 3):
         sent = send_email_deliveries(keys=keys)
     assert sent == {"sent": 3, "failed": 0, "skipped": 0}
+    assert len(mail.outbox) == 3
     for message in mail.outbox:
         body = message.body
         assert body.index("Fraunhofer IMS") < body.index("STEAG")  # oldest entry first
@@ -440,6 +442,15 @@ def test_notify_writes_every_field_by_preference_and_returns_the_stored_rows(
         assert (row.read_at, row.digest_delivery_id) == (None, None)
         assert before <= row.created_at <= timezone.now()
         assert row.digest == notification.digest
+        # the returned objects carry what was stored
+        assert (
+            notification.event_type,
+            notification.event_key,
+            notification.actor_id,
+            notification.url,
+            notification.context,
+            notification.created_at,
+        ) == (row.event_type, row.event_key, row.actor_id, row.url, row.context, row.created_at)
     assert {r: rows[r].digest for r in rows} == {immediate.pk: "", daily.pk: "daily", off.pk: ""}
     # and one e-mail delivery, only for the immediate recipient, in their language
     delivery = Delivery.objects.get()

@@ -8,6 +8,7 @@ from aiosmtpd.controller import Controller
 from notifications.models import Delivery
 from notifications.services import notify
 from tests.factories import UserFactory
+from tests.notifications.integration import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,6 @@ class Sink:
         return self.answer
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_sink(settings):
     sink = Sink()
@@ -48,6 +43,15 @@ def smtp_sink(settings):
     controller.stop()
 
 
+def _message_event(users, key):
+    notify(
+        event_type="message.received",
+        recipients=users,
+        event_key=key,
+        context={"sender": "Anna", "organisation": "STEAG", "excerpt": "Hallo"},
+    )
+
+
 def test_fan_out_is_sent_in_one_smtp_session(smtp_sink, django_capture_on_commit_callbacks):
     users = UserFactory.create_batch(25)
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,12 +66,7 @@ def test_fan_out_is_sent_in_one_smtp_session(smtp_sink, django_capture_on_commit
     assert len(smtp_sink.messages) == 0
 
     with django_capture_on_commit_callbacks(execute=True):
-        notify(
-            event_type="message.received",
-            recipients=users,
-            event_key="message-1",
-            context={"sender": "Anna", "organisation": "STEAG", "excerpt": "Hallo"},
-        )
+        _message_event(users, "message-1")
     assert sorted(m.rcpt_tos[0] for m in smtp_sink.messages) == sorted(u.email for u in users)
     assert len(smtp_sink.sessions) == 1
     assert Delivery.objects.filter(status="sent").count() == 25
@@ -94,42 +93,47 @@ def test_the_smtp_socket_sends_without_nagle_delay(
     monkeypatch.setattr(tasks, "_send", spy)
     users = UserFactory.create_batch(3)
     with django_capture_on_commit_callbacks(execute=True):
-        notify(
-            event_type="message.received",
-            recipients=users,
-            event_key="message-nodelay",
-            context={"sender": "Anna", "organisation": "STEAG", "excerpt": "Hallo"},
-        )
+        _message_event(users, "message-nodelay")
     assert len(smtp_sink.messages) == 3
     assert len(flags) == 3
     assert all(flags)
 
 
-def test_envelope_addresses_match_the_backends(settings):
+def test_envelope_addresses_match_the_backends(settings, monkeypatch):
     from django.core.mail import get_connection
 
+    from notifications import tasks
     from notifications.tasks import _envelope_address
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     backend = get_connection()
-    for address in (
+    monkeypatch.setattr(tasks, "_envelope_cache", {})
+    prep_address, prepared = backend.prep_address, []
+
+    def counting_prep_address(address, *args, **kwargs):
+        prepared.append(address)
+        return prep_address(address, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "prep_address", counting_prep_address)
+    plain = (
         "anna@example.org",
+        "o'neil+tag@sub.example.co.uk",
+        "Anna@Example.ORG",  # mixed case: kept as it is, as the backend keeps it
+        "first.last@xn--bcher-kva.example",
+    )
+    parsed = (
         "SPIN Portal <portal@spin.example>",
         "joerg@bücher.example",
-        "o'neil+tag@sub.example.co.uk",
-    ):
-        assert _envelope_address(backend, address) == backend.prep_address(address)
+        "a@b",  # no dot in the domain: not the plain form
+    )
+    for address in (*plain, *parsed):
+        # the second call of each is answered by the cache (or again by the plain path)
+        for _call in range(2):
+            assert _envelope_address(backend, address) == prep_address(address)
+    # the plain addresses never reached the backend, the others once each
+    assert prepared == list(parsed)
     with pytest.raises(ValueError, match="Invalid address"):
         _envelope_address(backend, "anna@example.org\r\nRCPT TO:<victim@example.org>")
-
-
-def _message_event(users, key):
-    notify(
-        event_type="message.received",
-        recipients=users,
-        event_key=key,
-        context={"sender": "Anna", "organisation": "STEAG", "excerpt": "Hallo"},
-    )
 
 
 def test_the_row_is_marked_sent_right_after_the_final_dot_and_before_the_reply(

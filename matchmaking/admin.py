@@ -2,6 +2,7 @@
 counted on the staff statistics page (matchmaking:statistics) and filterable here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from matchmaking.models import (
     AbuseReport,
@@ -10,6 +11,7 @@ from matchmaking.models import (
     Forwarding,
     Match,
     MatchFeedback,
+    MatchingProfile,
     Message,
     Opportunity,
 )
@@ -28,10 +30,40 @@ class OpportunityAdmin(admin.ModelAdmin):
 
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):
-    list_display = ["opportunity", "target_organisation", "target_opportunity", "score", "rank"]
+    list_display = ["opportunity", "target_organisation", "target_opportunity", "score"]
     search_fields = ["opportunity__title", "target_organisation__name"]
     list_select_related = ["opportunity", "target_organisation", "target_opportunity"]
     raw_id_fields = ["opportunity", "target_opportunity", "target_organisation"]
+
+
+class HasErrorFilter(admin.SimpleListFilter):
+    title = _("embedding")
+    parameter_name = "embedding"
+
+    def lookups(self, request, model_admin):
+        return [("error", _("failed")), ("missing", _("not yet embedded"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "error":
+            return queryset.exclude(error="")
+        if self.value() == "missing":
+            return queryset.filter(embedding__isnull=True)
+        return queryset
+
+
+@admin.register(MatchingProfile)
+class MatchingProfileAdmin(admin.ModelAdmin):
+    """Staff see here which profiles could not be embedded, and why (the task retries)."""
+
+    list_display = ["organisation", "opportunity", "is_active", "language", "error", "updated_at"]
+    list_filter = [HasErrorFilter, "is_active", "kind", "language"]
+    search_fields = ["organisation__name", "opportunity__title", "error"]
+    list_select_related = ["organisation", "opportunity"]
+    raw_id_fields = ["organisation", "opportunity", "embedding"]
+    readonly_fields = [f.name for f in MatchingProfile._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(MatchFeedback)

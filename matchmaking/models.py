@@ -59,6 +59,12 @@ class Opportunity(models.Model):
     competences = models.ManyToManyField(
         Competence, blank=True, related_name="opportunities", verbose_name=_("competences")
     )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated free keywords, e.g. competences that are not in the list."),
+    )
     partner_kinds = models.JSONField(
         _("kinds of partner sought"),
         default=list,
@@ -93,33 +99,99 @@ class Opportunity(models.Model):
         ordering = ["-published_at", "-created_at"]
         indexes = [
             models.Index(fields=["status", "valid_until"]),
-            # the matching engine refreshes its index from rows changed since its last load
-            models.Index(fields=["updated_at"]),
         ]
 
     def __str__(self):
         return self.title
 
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+
+class Embedding(models.Model):
+    """The vectors of one exact profile text under one model: row 0 the whole text as a
+    passage, row 1 as a query, then one row per sentence (query mode). Keyed by a hash of
+    model and text, so identical texts are embedded once."""
+
+    key = models.CharField(_("content hash"), max_length=64, unique=True)
+    model = models.CharField(_("model"), max_length=100)
+    dimensions = models.PositiveSmallIntegerField(_("dimensions"))
+    vectors = models.BinaryField(_("vectors (float32)"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("embedding")
+        verbose_name_plural = _("embeddings")
+
+    def __str__(self):
+        return f"{self.model} {self.key[:12]}"
+
+
+class MatchingProfile(models.Model):
+    """What the engine compares, one row per organisation (opportunity empty) and per
+    opportunity: its text, words, concepts and traits, derived on every save by a task
+    (engine.profiles), with its embedding. Only rows with an embedding take part."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    opportunity = models.OneToOneField(
+        Opportunity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="matching_profile",
+        verbose_name=_("opportunity"),
+    )
+    is_active = models.BooleanField(_("takes part in matching"), default=True)
+    kind = models.CharField(_("kind"), max_length=8, blank=True)  # "" for an organisation
+    language = models.CharField(_("language"), max_length=2)
+    text = models.TextField(_("text"))
+    sentences = models.JSONField(_("sentences"), default=list)
+    terms = models.JSONField(_("terms"), default=dict)  # lemma → weight (matchmaking.text)
+    concepts = models.JSONField(_("concepts"), default=dict)  # Competence id → weight
+    organisation_kind = models.CharField(_("organisation kind"), max_length=20)
+    flags = models.JSONField(_("traits"), default=list)  # scoring.Traits flag names
+    sought = models.JSONField(_("partner kinds sought"), default=list)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    embedding = models.ForeignKey(
+        Embedding,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("embedding"),
+    )
+    error = models.TextField(_("last embedding error"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("matching profile")
+        verbose_name_plural = _("matching profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(opportunity__isnull=True),
+                name="one_matching_profile_per_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id}/{self.opportunity_id or '-'}"
+
 
 class Match(models.Model):
-    """A stored, explained suggestion for an opportunity: a counter-opportunity or an
-    organisation. Rebuilt by the engine; feedback lives in MatchFeedback so it survives."""
+    """One stored suggestion for an opportunity: an organisation, with its best
+    counter-opportunity if it has one. Written by the engine; feedback lives in MatchFeedback
+    so that it survives. The list is ordered by score, then organisation id."""
 
     opportunity = models.ForeignKey(
         Opportunity,
         on_delete=models.CASCADE,
         related_name="matches",
         verbose_name=_("opportunity"),
-        db_index=False,  # the (opportunity, rank) index serves it; one index less to write
-    )
-    target_opportunity = models.ForeignKey(
-        Opportunity,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="matched_by",
-        verbose_name=_("matching opportunity"),
-        db_index=False,  # a partial index below: half the rows (organisations) have none
+        db_index=False,  # the (opportunity, target_organisation) constraint serves it
     )
     target_organisation = models.ForeignKey(
         Organisation,
@@ -127,38 +199,31 @@ class Match(models.Model):
         related_name="matches",
         verbose_name=_("matching organisation"),
     )
+    target_opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.SET_NULL,  # the card stays until the engine has recomputed it
+        null=True,
+        blank=True,
+        related_name="matched_by",
+        verbose_name=_("best matching opportunity"),
+    )
     score = models.PositiveSmallIntegerField(_("score"))
-    rank = models.PositiveSmallIntegerField(_("rank"))
     explanation = StoredJSONField(_("explanation"), default=dict)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
 
     class Meta:
         verbose_name = _("match")
         verbose_name_plural = _("matches")
-        ordering = ["opportunity", "rank"]
+        ordering = ["opportunity", "-score", "target_organisation"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=0) & Q(score__lte=100), name="match_score_0_100"
             ),
             models.UniqueConstraint(
-                fields=["opportunity", "target_opportunity"],
-                condition=Q(target_opportunity__isnull=False),
-                name="unique_opportunity_match",
-            ),
-            models.UniqueConstraint(
-                fields=["opportunity", "target_organisation"],
-                condition=Q(target_opportunity__isnull=True),
-                name="unique_organisation_match",
+                fields=["opportunity", "target_organisation"], name="one_match_per_organisation"
             ),
         ]
-        indexes = [
-            models.Index(fields=["opportunity", "rank"]),
-            models.Index(
-                fields=["target_opportunity"],
-                condition=Q(target_opportunity__isnull=False),
-                name="match_target_opportunity",
-            ),
-        ]
+        indexes = [models.Index(fields=["opportunity", "-score"], name="match_ranked")]
 
     def __str__(self):
         return f"{self.opportunity} → {self.target_organisation} ({self.score})"

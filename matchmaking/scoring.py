@@ -1,39 +1,52 @@
-"""How well two profiles fit: pure functions, no database.
+"""How well an opportunity (the source) fits a target profile: pure functions, no database.
 
-A *profile* is an opportunity or an organisation reduced to what the engine compares:
-weighted taxonomy concepts (declared competences weigh 1.0, concepts only found in the text
-weigh TEXT_CONCEPT_WEIGHT), a TF-IDF text vector and a few attributes (`Traits`).
+Profiles are opportunities and organisations (see engine.profiles). The score of a pair, 0–100:
 
-The score of a pair (0–100) is
+    100 · topical · kind_factor · responsiveness · (1 + W_COMPLEMENT·complementarity
+                                                      + W_RECIPROCITY·reciprocity)
 
-    100 · harmonic_mean(relevance(A→B), relevance(B→A)) · partner_kind_factor · responsiveness
+- topical = W_SEMANTIC·semantic + W_LEXICAL·lexical + W_CONCEPT·concept, each 0–1:
+  semantic is the cosine of the two texts' multilingual embeddings, rescaled from the range
+  where e5's cosines live (SEMANTIC_FLOOR … SEMANTIC_FULL); lexical is BM25-like overlap of
+  lemmas and compound parts weighted by general-language rarity (matchmaking.text); concept
+  is the share of the source's taxonomy concepts that the target covers (relatives count
+  partly).
+- A pair below TOPICAL_MINIMUM is not a match at all: kinds, complementarity and reciprocity
+  only refine the order of partners that are on topic, they never make one.
+- kind_factor: the partner kinds the source seeks count strongly (KIND_MISMATCH), the
+  target opportunity's wish about the source's organisation mildly (TARGET_KIND_MISMATCH).
+- complementarity (science ↔ industry, supplier ↔ energy-intensive user, small ↔ large) and
+  reciprocity (the source covers what the target is about) add at most W_COMPLEMENT +
+  W_RECIPROCITY = 12 %.
 
-with relevance(X→Y) = W_COMPETENCE·coverage(X→Y) + W_TEXT·text + W_COMPLEMENT·complementarity.
-Coverage uses the taxonomy: the same concept counts 1, a parent or child 0.5, a grandparent,
-grandchild or sibling 0.25. Text similarity and complementarity are symmetric; the two
-coverages are not, which is where reciprocity comes from: a pair scores high only when each
-side covers what the other is about.
-
-The combining functions accept floats or numpy arrays, so the engine scores all candidates
-at once with exactly the arithmetic that the unit tests check pair by pair.
+Every function takes floats or numpy arrays, so the engine scores many pairs at once with the
+arithmetic that the unit tests check pair by pair.
 """
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-W_COMPETENCE = 0.6
-W_TEXT = 0.25
-W_COMPLEMENT = 0.15
-TEXT_SATURATION = 0.5  # a cosine of 0.5 already counts as full text agreement
-TEXT_CONCEPT_WEIGHT = 0.6
-PARTNER_KIND_MISMATCH = 0.5
+W_SEMANTIC = 0.55
+W_LEXICAL = 0.25
+W_CONCEPT = 0.20
+SEMANTIC_FLOOR = 0.78
+SEMANTIC_FULL = 0.90
+TOPICAL_MINIMUM = 0.12
+KIND_MISMATCH = 0.4
+TARGET_KIND_MISMATCH = 0.85
+W_COMPLEMENT = 0.07
+W_RECIPROCITY = 0.05
 MAX_RESPONSIVENESS_PENALTY = 0.2
 HIERARCHY_WEIGHTS = {"same": 1.0, "parent": 0.5, "child": 0.5, "near": 0.25}
+TEXT_CONCEPT_WEIGHT = 0.6
 MIN_STORED_SCORE = 5
+WEAK_SCORE = 35  # below it a card says the match is weak, with no confident reason
+BM25_K1 = 1.2
+BM25_B = 0.5
+BM25_AVERAGE_LENGTH = 40.0  # terms; fixed so that one pair's score needs no other text
 
 # Organisation.Kind values → groups used by the rules (kept as strings: no model import here).
 INDUSTRY_KINDS = frozenset({"large_enterprise", "sme", "startup"})
@@ -43,6 +56,7 @@ SMALL_SIZE_BANDS = frozenset({"1-9", "10-49", "50-249"})
 LARGE_SIZE_BANDS = frozenset({"1000+", "250-999"})
 ENERGY_SUPPLY_SECTORS = frozenset({"energy-supply"})
 ENERGY_INTENSIVE_SECTORS = frozenset({"steel", "chemicals", "cement-lime", "glass", "paper"})
+PARTNER_KINDS = ("industry", "sme", "science", "public", "association")
 PARTNER_KIND_OF = {
     "large_enterprise": "industry",
     "sme": "sme",
@@ -54,6 +68,7 @@ PARTNER_KIND_OF = {
     "association": "association",
 }
 COMPLEMENT_RULES = (("science_industry", 1.0), ("supplier_user", 1.0), ("small_large", 0.6))
+FLAG_NAMES = ("industry", "science", "small", "large", "supplier", "intensive")
 
 
 # --- taxonomy ---------------------------------------------------------------------------------
@@ -121,35 +136,39 @@ def backward_coverage(
 
 
 # --- text -------------------------------------------------------------------------------------
-def inverse_document_frequencies(documents: Iterable[Iterable[str]]) -> dict[str, float]:
-    """Smoothed IDF as in scikit-learn: ln((1 + n) / (1 + df)) + 1."""
-    frequency: Counter[str] = Counter()
-    count = 0
-    for tokens in documents:
-        frequency.update(set(tokens))
-        count += 1
-    return {term: math.log((1 + count) / (1 + df)) + 1.0 for term, df in frequency.items()}
+def semantic(cosine):
+    """e5 cosines of unrelated texts sit near 0.75, of the same topic near 0.9: rescaled 0–1."""
+    value = np.clip(
+        (np.asarray(cosine, dtype=float) - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR),
+        0.0,
+        1.0,
+    )
+    return value if value.ndim else float(value)
 
 
-def tfidf_vector(tokens: Iterable[str], idf: Mapping[str, float]) -> dict[str, float]:
-    """Sub-linear TF × IDF, L2-normalised; unknown terms are ignored."""
-    counts = Counter(t for t in tokens if t in idf)
-    vector = {t: (1.0 + math.log(n)) * idf[t] for t, n in counts.items()}
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {t: v / norm for t, v in vector.items()} if norm else {}
+def query_weights(counts: Mapping[str, float], weights: Mapping[str, float]) -> dict[str, float]:
+    """The source side of the lexical overlap: each term's rarity weight, summing to 1."""
+    raw = {t: weights[t] * min(2.0, n) for t, n in counts.items() if weights.get(t, 0.0) > 0}
+    total = sum(raw.values())
+    return {t: v / total for t, v in raw.items()} if total else {}
 
 
-def cosine(u: Mapping[str, float], v: Mapping[str, float]) -> float:
-    """Dot product of two L2-normalised sparse vectors."""
-    if len(u) > len(v):
-        u, v = v, u
-    return sum(w * v.get(t, 0.0) for t, w in u.items())
+def document_weights(counts: Mapping[str, float]) -> dict[str, float]:
+    """The target side: BM25's saturated term frequency with a fixed average length, scaled
+    so that one occurrence in a text of average length gives 1."""
+    length = sum(counts.values())
+    norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / BM25_AVERAGE_LENGTH)
+    one = (BM25_K1 + 1.0) / (1.0 + BM25_K1)
+    return {t: n * (BM25_K1 + 1.0) / (n + norm) / one for t, n in counts.items()}
 
 
-def shared_terms(u: Mapping[str, float], v: Mapping[str, float], limit: int = 3) -> list[str]:
-    """The terms contributing most to the cosine of u and v."""
-    common = sorted(((u[t] * v[t], t) for t in u.keys() & v.keys()), key=lambda x: (-x[0], x[1]))
-    return [t for _, t in common[:limit]]
+def lexical(query: Mapping[str, float], document: Mapping[str, float]) -> float:
+    """Σ query weight × document weight over shared terms, at most 1."""
+    if len(query) > len(document):
+        shared = [t for t in document if t in query]
+    else:
+        shared = [t for t in query if t in document]
+    return min(1.0, sum(query[t] * document[t] for t in shared))
 
 
 # --- complementarity --------------------------------------------------------------------------
@@ -186,10 +205,7 @@ class Traits:
         return bool(self.sectors & ENERGY_INTENSIVE_SECTORS)
 
     def flags(self) -> dict[str, bool]:
-        return {
-            name: getattr(self, f"is_{name}")
-            for name in ("industry", "science", "small", "large", "supplier", "intensive")
-        }
+        return {name: getattr(self, f"is_{name}") for name in FLAG_NAMES}
 
 
 def complement_rules(a: Mapping, b: Mapping) -> dict:
@@ -212,12 +228,10 @@ def complementarity(a: Mapping, b: Mapping):
     return value if isinstance(value, np.ndarray) and value.ndim else float(value)
 
 
-def partner_kind_factor(sought: Iterable[str], organisation_kind: str) -> float:
-    """1 when the opportunity seeks any partner or this kind, PARTNER_KIND_MISMATCH otherwise."""
+def is_kind_sought(sought: Iterable[str], organisation_kind: str) -> bool:
+    """True when nothing in particular is sought or this organisation's kind is."""
     sought = set(sought)
-    if not sought or PARTNER_KIND_OF.get(organisation_kind) in sought:
-        return 1.0
-    return PARTNER_KIND_MISMATCH
+    return not sought or PARTNER_KIND_OF.get(organisation_kind) in sought
 
 
 def responsiveness(answered: int, unanswered: int):
@@ -232,33 +246,25 @@ def responsiveness(answered: int, unanswered: int):
 
 
 # --- combining --------------------------------------------------------------------------------
-def harmonic_mean(x, y):
-    """Harmonic mean of two non-negative values (0 when both are 0). Floats or arrays."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    total = x + y
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(total > 0, 2.0 * x * y / np.where(total > 0, total, 1.0), 0.0)
+def topical(semantic_value, lexical_value, concept_value):
+    value = (
+        W_SEMANTIC * np.asarray(semantic_value, dtype=float)
+        + W_LEXICAL * np.minimum(1.0, np.asarray(lexical_value, dtype=float))
+        + W_CONCEPT * np.asarray(concept_value, dtype=float)
+    )
     return value if value.ndim else float(value)
 
 
-def relevance(coverage, text, complement):
-    """One direction's relevance (0–1)."""
-    text_part = np.minimum(1.0, np.asarray(text, dtype=float) / TEXT_SATURATION)
-    value = W_COMPETENCE * np.asarray(coverage) + W_TEXT * text_part + W_COMPLEMENT * complement
-    return value if np.ndim(value) else float(value)
-
-
-def raw_score(forward, backward, text, complement, kind_factor=1.0, responsiveness_factor=1.0):
-    """0–1 score before rounding; zero when neither competences nor text overlap, so that
-    complementarity alone never makes a match."""
+def raw_score(topical_value, kind_factor, complement, reciprocity, responsiveness_factor=1.0):
+    """0–1 before rounding; 0 below TOPICAL_MINIMUM."""
+    topical_value = np.asarray(topical_value, dtype=float)
     value = (
-        harmonic_mean(relevance(forward, text, complement), relevance(backward, text, complement))
+        topical_value
         * np.asarray(kind_factor)
         * np.asarray(responsiveness_factor)
+        * (1.0 + W_COMPLEMENT * np.asarray(complement) + W_RECIPROCITY * np.asarray(reciprocity))
     )
-    has_overlap = (np.asarray(forward) + np.asarray(backward) + np.asarray(text)) > 0
-    value = np.where(has_overlap, value, 0.0)
+    value = np.where(topical_value >= TOPICAL_MINIMUM, np.minimum(1.0, value), 0.0)
     return value if value.ndim else float(value)
 
 
@@ -291,33 +297,5 @@ def explain_concepts(
     return shared[:limit], sorted(related, key=lambda c: (-related[c], c))[:limit]
 
 
-EXPLANATION_VERSION = 4
-COMPONENT_NAMES = (
-    "forward",
-    "backward",
-    "text",
-    "complementarity",
-    "partner_kind",
-    "responsiveness",
-)
-
-
-def build_explanation(
-    *,
-    shared: list[int],
-    related: list[int],
-    rules: list[str],
-    kinds: tuple[str, str],
-    terms: list[str],
-    components: Mapping[str, float],
-) -> dict:
-    """The stored Match.explanation (version 4, compact; see matchmaking.engine): concepts by
-    id, the complementarity rules that hold with the two organisation kinds they relate, the
-    shared words, and the score components in COMPONENT_NAMES order."""
-    explanation: dict = {"v": EXPLANATION_VERSION, "s": shared, "r": related}
-    if rules:
-        explanation["c"] = rules
-        explanation["k"] = list(kinds)
-    explanation["t"] = terms
-    explanation["x"] = [round(float(components[name]), 3) for name in COMPONENT_NAMES]
-    return explanation
+EXPLANATION_VERSION = 5
+COMPONENT_NAMES = ("semantic", "lexical", "concept", "kind", "complementarity", "reciprocity")

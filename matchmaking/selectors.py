@@ -97,7 +97,11 @@ def opportunity_list(*, visible_to, filters: OpportunityFilters | None = None) -
     queryset = _visible_opportunities(visible_to)
     if filters.q:
         for word in filters.q.split()[:8]:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(keywords__icontains=word)
+            )
     if filters.kind in Opportunity.Kind.values:
         queryset = queryset.filter(kind=filters.kind)
     if filters.status in Opportunity.Status.values:
@@ -173,7 +177,7 @@ def opportunity_match_list(*, opportunity: Opportunity, is_dismissed: bool = Fal
     )
     queryset = queryset.filter(is_dismissed=is_dismissed)
     return queryset.select_related("target_organisation", "target_opportunity").order_by(
-        "rank", "-score", "id"
+        "-score", "target_organisation_id"
     )
 
 
@@ -185,8 +189,9 @@ def opportunity_matches_named(*, opportunity: Opportunity) -> list[Match]:
     explanations = labelled_explanations(
         [match.explanation for match in matches], [match.score for match in matches]
     )
-    for match, explanation in zip(matches, explanations, strict=True):
+    for rank, (match, explanation) in enumerate(zip(matches, explanations, strict=True), 1):
         match.explanation = explanation
+        match.rank = rank
     return matches
 
 
@@ -211,7 +216,7 @@ def matches_for_user(*, user, limit: int = 5) -> list[Match]:
         .filter(opportunity__in=visible.values("pk"))
         .exclude(Exists(dismissed))
         .select_related("opportunity", "opportunity__organisation", "target_organisation")
-        .order_by("-score", "rank", "id")[:limit]
+        .order_by("-score", "id")[:limit]
     )
 
 
@@ -378,19 +383,32 @@ def labelled_explanations(explanations: list[dict], scores: list[int] | None = N
 
 
 def _expanded(stored: dict, score: int | None, concepts: dict[int, dict]) -> dict:
-    """A version 4 explanation in the readable shape (concepts no longer in the taxonomy are
+    """A version 5 explanation in the readable shape (concepts no longer in the taxonomy are
     left out: there is no name to show)."""
     kinds = stored.get("k") or ["", ""]
     values = stored.get("x") or []
+    evidence = stored.get("e")
     return {
         "version": stored["v"],
         **({"score": score} if score is not None else {}),
+        "is_weak": bool(stored.get("w")),
         "shared": [concepts[c] for c in stored.get("s") or () if c in concepts],
+        "related": [concepts[c] for c in stored.get("r") or () if c in concepts],
+        "terms": list(stored.get("t") or ()),
+        "evidence": (
+            {
+                "source": evidence[0],
+                "target": evidence[1],
+                "similarity": evidence[2],
+                "target_kind": stored.get("o", "profile"),
+            }
+            if evidence
+            else None
+        ),
+        "partner_kind_sought": None if "p" not in stored else bool(stored["p"]),
         "complementary": [
             {"key": rule, "from": kinds[0], "to": kinds[1]} for rule in stored.get("c") or ()
         ],
-        "related": [concepts[c] for c in stored.get("r") or () if c in concepts],
-        "terms": list(stored.get("t") or ()),
         "components": dict(zip(scoring.COMPONENT_NAMES, values, strict=False)),
     }
 
@@ -399,10 +417,17 @@ def explanation_summary(explanation) -> dict[str, list[str]]:
     """The match explanation as lists of labels, whatever version the engine wrote: shared
     competences, complementary ones, related concepts and shared terms."""
     explanation = explanation if isinstance(explanation, dict) else {}
-    summary = {}
+    summary: dict = {}
     for key in ("shared", "complementary", "related", "terms"):
         items = explanation.get(key)
         labels = [_label(item) for item in items] if isinstance(items, list) else []
         # two rules between the same kinds of organisation read the same: show it once
         summary[key] = list(dict.fromkeys(label for label in labels if label))[:8]
+    summary["is_weak"] = bool(explanation.get("is_weak"))
+    summary["evidence"] = explanation.get("evidence")
+    summary["partner_kind_sought"] = explanation.get("partner_kind_sought")
+    if summary["is_weak"]:
+        # no confident reason for a weak match: the card says it is weak, and why not more
+        summary["complementary"] = []
+        summary["evidence"] = None
     return summary

@@ -1,105 +1,146 @@
-"""Tokenising German and English text for the matching engine: lower case, stop words out,
-Snowball stems. Pure functions, no Django."""
+"""Words of German and English text for the matching engine. Pure functions, no Django.
+
+- Lemmas come from simplemma in the text's language ("Öfen" → "ofen", "kilns" → "kiln"), so
+  English is never stemmed as German.
+- German compounds are split by charsplit-fst into their parts; the whole word stays the main
+  term, the parts count half ("Stahlknüppel" → stahlknüppel, stahl ½, knüppel ½).
+- A word's weight is its inverse frequency in general language (wordfreq's Zipf scale), not
+  in the portal's texts: a new word has a weight the moment it is written, and the weight of
+  one pair never depends on the other texts in the database (no vocabulary to go stale).
+"""
+
+from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
-import snowballstemmer
+import simplemma
+from charsplit_fst import Splitter
+from wordfreq import zipf_frequency
 
-_GERMAN_STOP_WORDS_TEXT = """
-aber alle allem allen aller alles als also am an ander andere anderem anderen anderer
-anderes auch auf aus bei beim bin bis bist da damit dann das dass dem den denn der des
-dessen die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem einen
-einer eines einige er es etwa etwas euer für gegen gibt hat hatte haben hier hin hinter ich
-ihr ihre ihrem ihren im in ins ist jede jedem jeden jeder jedes jetzt kann kein keine können
-könnte machen man mehr mit muss müssen nach neben nicht noch nun nur ob oder ohne sehr sein
-seine sich sie sind so soll sollen sowie über um und uns unser unsere unter viel vom von vor
-war waren warum was weil welche welchen wenn wer werden wie wieder will wir wird wo wollen
-wurde würde zu zum zur zwischen suchen sucht bieten bietet biete suche partner partnerin
-partnern gesucht gerne insbesondere bereich bereichen rahmen gemeinsam neue neuen neuer
-projekt projekte projekten unternehmen
-"""
-GERMAN_STOP_WORDS = frozenset(_GERMAN_STOP_WORDS_TEXT.split())
+from matchmaking.stop_words import STOP_WORDS
 
-_ENGLISH_STOP_WORDS_TEXT = """
-a about above after again against all also am an and any are as at be because been before
-being below between both but by can could did do does doing down during each few for from
-further had has have having he her here hers him his how i if in into is it its itself just
-me more most my no nor not now of off on once only or other our ours out over own same she
-should so some such than that the their theirs them then there these they this those through
-to too under until up very was we were what when where which while who whom why will with
-would you your yours offer offers offering seek seeking seeks looking partner partners
-especially area areas together new project projects company companies want wanted
-"""
-ENGLISH_STOP_WORDS = frozenset(_ENGLISH_STOP_WORDS_TEXT.split())
+LANGUAGES = ("de", "en")
+MAX_ZIPF = 7.0  # "und", "the": weight 0
+UNKNOWN_ZIPF = 1.0  # words wordfreq does not know (domain terms, compounds) weigh most
+PART_WEIGHT = 0.5
+MIN_PART_LENGTH = 4
+MIN_SPLIT_SCORE = -1.5  # charsplit's log-probability score of a split
+MIN_PART_ZIPF = 2.5  # a part must be a word of the language
 
-STOP_WORDS = GERMAN_STOP_WORDS | ENGLISH_STOP_WORDS
-
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-_STEMMERS = {"de": "german", "en": "english"}
+_TOKEN = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
-class _CachedStemmer:
-    """Snowball is pure Python; a text corpus repeats its words, so remember the stems."""
-
-    def __init__(self, language: str):
-        self._stemmer = snowballstemmer.stemmer(_STEMMERS.get(language, "german"))
-        self._cache: dict[str, str] = {}
-
-    def stemWord(self, word: str) -> str:
-        stem = self._cache.get(word)
-        if stem is None:
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-            stem = self._cache[word] = self._stemmer.stemWord(word)
-        return stem
-
-
-@lru_cache(maxsize=2)
-def _stemmer(language: str) -> _CachedStemmer:
-    return _CachedStemmer(language)
+@lru_cache(maxsize=1)
+def _splitter() -> Splitter:
+    return Splitter()
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words of at least two characters (hyphenated words are split)."""
-    return [w for w in _TOKEN.findall(text.lower()) if len(w) > 1]
+    """Lower-case words of at least two letters (digits and punctuation split words)."""
+    return _TOKEN.findall(text.lower())
 
 
-def tokenize(text: str, language: str = "de") -> list[str]:
-    """Stemmed content words of `text` in `language` ("de" or "en"), stop words removed."""
-    stemmer = _stemmer(language)
-    return [stemmer.stemWord(w) for w in words(text) if w not in STOP_WORDS and not w.isdigit()]
+def _surface_words(text: str) -> list[str]:
+    return _TOKEN.findall(text)
 
 
-def tokenize_with_surface(text: str, language: str = "de") -> dict[str, str]:
-    """Stem → the first word it came from, to show readable shared terms in explanations."""
-    stemmer = _stemmer(language)
-    surface: dict[str, str] = {}
-    for word in _TOKEN.findall(text):
-        lower = word.lower()
-        if len(lower) > 1 and lower not in STOP_WORDS and not lower.isdigit():
-            surface.setdefault(stemmer.stemWord(lower), word)
-    return surface
+@lru_cache(maxsize=200_000)
+def lemma(word: str, language: str) -> str:
+    """The lower-case lemma of a word as written (German nouns are looked up capitalised)."""
+    return simplemma.lemmatize(word, lang=language if language in LANGUAGES else "de").lower()
 
 
-def find_concepts(text: str, concept_terms: dict[int, list[str]]) -> set[int]:
-    """Concepts whose name or synonym occurs in the text.
+def _known(part: str) -> bool:
+    return zipf_frequency(part.lower(), "de") >= MIN_PART_ZIPF
 
-    Terms of five or more characters also count inside a German compound ("Speicher" in
-    "Batteriespeicher"); shorter ones (H2, PEM, KI, RFID) only as whole words."""
-    lower = text.lower()
-    tokens = set(words(lower))
-    found = set()
-    for concept_id, terms in concept_terms.items():
-        for term in terms:
-            term = term.lower().strip()
-            if not term:
-                continue
-            if len(term) >= 5:
-                if term in lower:
-                    found.add(concept_id)
-                    break
-            elif " " not in term and term in tokens:
-                found.add(concept_id)
-                break
+
+def _without_linking_s(head: str) -> str:
+    """ "Hochspannungs" → "Hochspannung" (the Fugen-s of "Hochspannungslabor")."""
+    if head.endswith("s") and not _known(head) and _known(head[:-1]):
+        return head[:-1]
+    return head
+
+
+@lru_cache(maxsize=200_000)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The lower-case parts of a German compound that are words themselves, the head last
+    and lemmatised ("Stahlknüppeln" → stahl, knüppel; "Wasserstoffdirektreduktion" →
+    wasser, stoff, wasserstoff, direkt, reduktion), or () if it is not one. A split is taken
+    only when charsplit finds it likely and each part is a known word or itself a compound."""
+    if len(word) < 2 * MIN_PART_LENGTH:
+        return ()
+    for score, head, tail in _splitter().split_compound(word.capitalize())[:2]:
+        head = _without_linking_s(head)
+        if score < MIN_SPLIT_SCORE or min(len(head), len(tail)) < MIN_PART_LENGTH:
+            continue
+        head_parts, tail_parts = compound_parts(head), compound_parts(tail)
+        if not (_known(head) or head_parts) or not (_known(tail) or tail_parts):
+            continue
+        tail_lemma = lemma(tail.capitalize(), "de")
+        return (
+            *head_parts,
+            *([head.lower()] if _known(head) else []),
+            *tail_parts,
+            *([tail_lemma] if _known(tail) else []),
+        )
+    return ()
+
+
+@lru_cache(maxsize=200_000)
+def weight(term: str, language: str) -> float:
+    """Inverse general-language frequency, 0 (very common) … 1 (rare or unknown)."""
+    zipf = max(zipf_frequency(term, "de"), zipf_frequency(term, "en")) if language else 0.0
+    zipf = zipf or UNKNOWN_ZIPF
+    return max(0.0, min(1.0, (MAX_ZIPF - zipf) / (MAX_ZIPF - UNKNOWN_ZIPF)))
+
+
+def terms(text: str, language: str) -> Counter[str]:
+    """Term counts of `text`: lemmas without stop words, plus German compound parts (each
+    counted PART_WEIGHT)."""
+    counts: Counter[str] = Counter()
+    for word in _surface_words(text):
+        if word.lower() in STOP_WORDS:
+            continue
+        base = lemma(word, language)
+        if base in STOP_WORDS:
+            continue
+        counts[base] += 1.0
+        if language == "de":
+            for part in compound_parts(word):
+                if part not in STOP_WORDS:
+                    counts[part] += PART_WEIGHT
+    return counts
+
+
+def heads(text: str, language: str) -> list[str]:
+    """Each word's lemma and, for a German compound, its head (last part): "Batteriespeicher"
+    is a Speicher, "Stahlknüppel" a Knüppel (not steel as a material)."""
+    found = []
+    for word in _surface_words(text):
+        base = lemma(word, language)
+        found.append(base)
+        if language == "de":
+            parts = compound_parts(word)
+            if parts:
+                found.append(parts[-1])
     return found
+
+
+def sentences(text: str, *, limit: int = 8, max_length: int = 300) -> list[str]:
+    """Up to `limit` non-trivial sentences of `text`, each cut to `max_length` characters."""
+    found = []
+    for sentence in _SENTENCE_END.split(text):
+        sentence = " ".join(sentence.split())
+        if len(words(sentence)) >= 2:
+            found.append(sentence[:max_length])
+        if len(found) == limit:
+            break
+    return found
+
+
+def clean(text: str) -> str:
+    """Control characters out (tab and newline become spaces), whitespace collapsed."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())

@@ -111,7 +111,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
+# Results only for the tasks that ask for them (the rebuild's chord); the rest ignore them.
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -153,7 +156,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
         "args": ["weekly"],
     },
+    # Expired opportunities leave the lists; also a safety net for anything missed.
+    "matching-rebuild": {
+        "task": "matchmaking.tasks.matching_rebuild",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "matching-reembed": {
+        "task": "matchmaking.tasks.matching_profiles_reembed",
+        "schedule": crontab(minute="*/10"),
+    },
 }
+
+# --- Matching --------------------------------------------------------------------------------
+# The sentence-embedding model (matchmaking/engine/embedder.py). Changing it re-embeds every
+# profile in the background.
+MATCHING_EMBEDDER = env.str("MATCHING_EMBEDDER", default="matchmaking.engine.embedder.E5Embedder")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -25,3 +25,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Tasks run in-process after commit in both CI passes, so tests see their effects; the
 # integration tests in tests/notifications start a real worker and switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# Vectors without a model for the many tests that only need some; the tests of matching
+# quality and across languages use the real model (tests/matchmaking/conftest.py: e5).
+MATCHING_EMBEDDER = "matchmaking.engine.embedder.HashingEmbedder"

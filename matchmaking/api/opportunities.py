@@ -65,6 +65,9 @@ class OpportunitySerializer(serializers.ModelSerializer):
         help_text="Null for a confidential request whose requester is not revealed to you."
     )
     competences = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    keywords = serializers.ListField(
+        child=serializers.CharField(), source="keyword_list", read_only=True
+    )
     partner_kinds = serializers.ListField(child=enum_field(PartnerKind.choices), read_only=True)
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     description_html = serializers.SerializerMethodField()
@@ -83,6 +86,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "language",
             "organisation",
             "competences",
+            "keywords",
             "partner_kinds",
             "project",
             "project_idea",
@@ -124,6 +128,12 @@ class OpportunityInputSerializer(serializers.Serializer):
     competences = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=Competence.objects.all(), required=False
     )
+    keywords = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        max_length=30,
+        required=False,
+        help_text="Free keywords, e.g. competences that are not in the taxonomy (at most 30).",
+    )
     partner_kinds = serializers.ListField(child=enum_field(PartnerKind.choices), required=False)
     project = serializers.SlugRelatedField(
         slug_field="slug",
@@ -150,11 +160,13 @@ class MatchTargetOpportunitySerializer(serializers.ModelSerializer):
 
 
 class MatchSerializer(serializers.ModelSerializer):
+    rank = serializers.IntegerField(read_only=True, help_text="1 for the best match.")
     organisation = OpportunityOrganisationSerializer(source="target_organisation")
     opportunity = MatchTargetOpportunitySerializer(source="target_opportunity", allow_null=True)
     explanation = serializers.JSONField(
-        help_text="Why it matches: shared, complementary and related competences (see the "
-        "matching engine's documentation)."
+        help_text="Why it matches: shared and related competences, the closest pair of "
+        "sentences (`evidence`), whether the partner is of a kind sought, complementarity; "
+        "`is_weak` when the match is weak (see docs/api.md)."
     )
     outcome = serializers.SerializerMethodField(
         help_text="How far the contact got (suggested … agreement)."
@@ -168,6 +180,17 @@ class MatchSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "enum": MatchFeedback.Outcome.values})
     def get_outcome(self, match) -> str:
         return match.outcome or MatchFeedback.Outcome.SUGGESTED
+
+
+def _with_keyword_text(validated: dict) -> dict:
+    data = dict(validated)
+    if "keywords" in data:
+        if any("," in keyword for keyword in data["keywords"]):
+            raise serializers.ValidationError(
+                {"keywords": [_("A keyword may not contain a comma.")]}
+            )
+        data["keywords"] = ", ".join(data["keywords"])
+    return data
 
 
 OPPORTUNITY_FILTERS = [
@@ -240,7 +263,7 @@ class OpportunityViewSet(
     def create(self, request, *args, **kwargs):
         serializer = OpportunityInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = _with_keyword_text(serializer.validated_data)
         opportunity = opportunity_create(actor=request.user, **data)
         return self._respond(opportunity, status.HTTP_201_CREATED)
 
@@ -248,7 +271,7 @@ class OpportunityViewSet(
         opportunity = self.get_object()
         serializer = OpportunityInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
+        changes = _with_keyword_text(serializer.validated_data)
         if "organisation" in changes:
             raise serializers.ValidationError(
                 {"organisation": [_("An opportunity cannot move to another organisation.")]}

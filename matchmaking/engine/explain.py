@@ -1,102 +1,85 @@
-"""Explanations of a match: why two profiles fit."""
+"""Why a card matches, in evidence a partner can check.
+
+Match.explanation (version 5, compact; `selectors.labelled_explanations` expands it)::
+
+    {
+      "v": 5,
+      "s": [12, 7],          # shared concepts (Competence ids) …
+      "r": [31],             # … and the target's concepts close to the source's
+      "t": ["drehrohrofen"], # shared words (lemmas), rarest first
+      "e": ["Ihr Satz …", "ihr Satz …", 0.93],  # best sentence pair and its cosine, or absent
+      "o": "opportunity",    # the evidence is from the counter-opportunity ("profile": the
+                             # organisation's profile)
+      "p": 1,                # partner kind: 1 sought, 0 not sought, absent if none was named
+      "c": ["science_industry"], "k": ["large_enterprise", "research_institute"],
+      "w": true,             # weak: below scoring.WEAK_SCORE, no confident reason is given
+      "x": [0.8, 0.2, 0.5, 1.0, 1.0, 0.3]  # components, scoring.COMPONENT_NAMES order
+    }
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from django.utils import translation
-from django.utils.translation import gettext
+import numpy as np
 
 from matchmaking import scoring
-from matchmaking.engine.index import MatchingIndex
-from matchmaking.engine.profiles import Profile
-from matchmaking.text import tokenize_with_surface
-from partners.models import Organisation
+
+if TYPE_CHECKING:
+    from matchmaking.engine.index import ProfileIndex, Row
+    from matchmaking.engine.matches import Card
+
+EVIDENCE_MINIMUM = 0.86  # sentence cosine below which a pair is not shown as evidence
+MAX_TERMS = 4
 
 
-# --- explanations -----------------------------------------------------------------------------
-def explanation_for(
-    index: MatchingIndex, source: Profile, target: Profile, components: dict
-) -> dict:
-    """The stored explanation of one pair (its score is stored beside it, in Match.score)."""
+def best_sentence_pair(source: Row, target: Row) -> tuple[str, str, float] | None:
+    if not len(source.sentence_vectors) or not len(target.sentence_vectors):
+        return None
+    similarities = source.sentence_vectors @ target.sentence_vectors.T
+    i, j = np.unravel_index(int(np.argmax(similarities)), similarities.shape)
+    value = float(similarities[i, j])
+    if value < EVIDENCE_MINIMUM:
+        return None
+    return source.sentences[i], target.sentences[j], round(value, 3)
+
+
+def shared_terms(source: Row, target: Row) -> list[str]:
+    """Whole words both texts use (compound parts alone are no evidence), rarest first."""
+    common = [
+        t
+        for t in source.query_terms
+        if source.counts.get(t, 0) >= 1 and target.counts.get(t, 0) >= 1
+    ]
+    common.sort(key=lambda t: (-source.query_terms[t], t))
+    return common[:MAX_TERMS]
+
+
+def explanation_for(index: ProfileIndex, source: Row, card: Card) -> dict:
+    target, components = card.best, card.components
     shared, related = scoring.explain_concepts(
         source.concepts, target.concepts, index.taxonomy.parent_map, index.taxonomy.children
     )
-    rules = scoring.complement_rules(source.traits.flags(), target.traits.flags())
-    source_vector, surface = _source_text(index, source)
-    stems = scoring.shared_terms(source_vector, index.tfidf(target.tokens), 3)
-    return scoring.build_explanation(
-        shared=list(shared),
-        related=list(related),
-        rules=[name for name, _weight in scoring.COMPLEMENT_RULES if rules[name]],
-        kinds=(source.organisation_kind, target.organisation_kind),
-        terms=[surface.get(s, s) for s in stems],
-        components=components,
-    )
-
-
-_source_cache: dict[int, tuple] = {}
-
-
-def _source_text(index: MatchingIndex, source: Profile) -> tuple[dict, dict]:
-    """The source's TF-IDF vector and stem → word map, kept while its matches are built."""
-    cached = _source_cache.get(id(source))
-    if cached is None or cached[0] is not source:
-        if len(_source_cache) > 512:
-            _source_cache.clear()
-        vector = index.tfidf(source.tokens)
-        cached = (source, vector, tokenize_with_surface(source.text, source.language))
-        _source_cache[id(source)] = cached
-    return cached[1], cached[2]
-
-
-@lru_cache(maxsize=8)
-def _labels(language: str) -> dict[str, str]:
-    """Translated sentence parts and organisation kinds (translations do not change at run
-    time, so once per process and language)."""
-    with translation.override(language):
-        labels = {f"kind:{value}": str(label) for value, label in Organisation.Kind.choices}
-        labels.update(
-            shared=gettext("shared: %(names)s"),
-            complementary=gettext("complementary: %(pairs)s"),
-            related=gettext("also relevant: %(names)s"),
-            terms=gettext("similar wording: %(terms)s"),
-            supplier_user=gettext("energy supplier ↔ energy-intensive user"),
-            small_large=gettext("small ↔ large company"),
-        )
-    return labels
-
-
-def _name(concept, language: str) -> str:
-    return (
-        concept.get(language) or concept.get("slug", "") if isinstance(concept, dict) else concept
-    )
-
-
-def explanation_sentence(explanation: dict, language: str) -> str:
-    """The explanation as one sentence in `language` (labels through gettext; concepts as
-    labelled_explanations gives them, else by their slugs)."""
-    labels = _labels(language)
-    parts = []
-    if explanation.get("shared"):
-        names = ", ".join(_name(c, language) for c in explanation["shared"])
-        parts.append(labels["shared"] % {"names": names})
-    if explanation.get("complementary"):
-        pairs: list[str] = []
-        for rule in explanation["complementary"]:
-            pair = labels.get(rule["key"]) or (
-                f"{labels.get('kind:' + rule['from'], rule['from'])} ↔ "
-                f"{labels.get('kind:' + rule['to'], rule['to'])}"
-            )
-            if pair not in pairs:
-                pairs.append(pair)
-        parts.append(labels["complementary"] % {"pairs": ", ".join(pairs)})
-    if explanation.get("related"):
-        names = ", ".join(_name(c, language) for c in explanation["related"])
-        parts.append(labels["related"] % {"names": names})
-    if explanation.get("terms") and not explanation.get("shared"):
-        parts.append(labels["terms"] % {"terms": ", ".join(explanation["terms"])})
-    if not parts:
-        return ""
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
+    explanation: dict = {
+        "v": scoring.EXPLANATION_VERSION,
+        "s": shared,
+        "r": related,
+        "t": shared_terms(source, target),
+        "o": "opportunity" if target.kind else "profile",
+    }
+    pair = best_sentence_pair(source, target)
+    if pair is not None:
+        explanation["e"] = list(pair)
+    if source.sought:
+        explanation["p"] = int(scoring.is_kind_sought(source.sought, target.organisation_kind))
+    source_flags = {name: name in source.flags for name in scoring.FLAG_NAMES}
+    target_flags = {name: name in target.flags for name in scoring.FLAG_NAMES}
+    rules = scoring.complement_rules(source_flags, target_flags)
+    holding = [name for name, _weight in scoring.COMPLEMENT_RULES if rules[name]]
+    if holding:
+        explanation["c"] = holding
+        explanation["k"] = [source.organisation_kind, target.organisation_kind]
+    if card.score < scoring.WEAK_SCORE:
+        explanation["w"] = True
+    explanation["x"] = [round(float(components[name]), 3) for name in scoring.COMPONENT_NAMES]
+    return explanation

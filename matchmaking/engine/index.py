@@ -1,253 +1,281 @@
-"""The in-process index: candidates as column-oriented sparse blocks, kept current by
-overlaying changed rows."""
+"""The profiles of all active organisations and opportunities as arrays, for scoring many
+pairs at once.
+
+A process keeps one `ProfileIndex` and calls `get_index()` before every use: that re-reads
+the rows changed in the last minutes (MatchingProfile.updated_at) and drops deleted ones, so
+a save in any process is seen by the next task in every other. Nothing is frozen: words are
+hashed into columns (no vocabulary), word weights come from general language (text.weight).
+Changed rows are appended and their old slots marked dead; after many changes, or if the
+rows cannot be reconciled, the index is loaded anew.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Iterable
+import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 from django.utils import timezone
 from scipy import sparse
 
 from matchmaking import scoring
-from matchmaking.engine.profiles import (
-    FLAG_NAMES,
-    KIND_CODES,
-    MAX_DELTA_ROWS,
-    PARTNER_KINDS,
-    Profile,
-    Taxonomy,
-    _organisation_rows,
-    load_opportunity_profiles,
-    load_organisation_profiles,
-    load_responsiveness,
-)
-from matchmaking.models import Opportunity
-from partners.models import Organisation
+from matchmaking import text as text_module
+from matchmaking.engine.profiles import Taxonomy
+from matchmaking.models import MatchingProfile
+
+HASH_COLUMNS = 1 << 20
+RECENT = dt.timedelta(minutes=10)  # rows re-read on every sync (commits can lag updated_at)
+MAX_DEAD_SHARE = 0.2
+KIND_CODES = {"": 0, "offer": 1, "request": 2}
+NEVER = 10**7  # valid_until of organisation profiles
 
 
-# --- the index --------------------------------------------------------------------------------
-class Block:
-    """Profiles of one sort as column-oriented sparse matrices: concept → rows and
-    term → rows (CSR of the transposed matrices, i.e. inverted indexes), plus attributes."""
-
-    def __init__(self, profiles: list[Profile], index: MatchingIndex):
-        self.profiles = profiles
-        n = len(profiles)
-        self.keys = np.fromiter((p.key for p in profiles), dtype=np.int64, count=n)
-        self.position = {int(k): i for i, k in enumerate(self.keys)}
-        self.organisation_ids = np.fromiter(
-            (p.organisation_id for p in profiles), dtype=np.int64, count=n
-        )
-        self.kinds = np.fromiter((KIND_CODES[p.kind] for p in profiles), dtype=np.int8, count=n)
-        self.valid_until = np.fromiter((p.valid_until for p in profiles), dtype=np.int64, count=n)
-        self.alive = np.ones(n, dtype=bool)
-        self.flags = {
-            name: np.fromiter((getattr(p.traits, f"is_{name}") for p in profiles), bool, n)
-            for name in FLAG_NAMES
-        }
-        self.partner_kind_bits = np.fromiter(
-            (_bits([scoring.PARTNER_KIND_OF.get(p.organisation_kind, "")]) for p in profiles),
-            dtype=np.int64,
-            count=n,
-        )
-        self.sought_bits = np.fromiter((_bits(p.sought) for p in profiles), np.int64, n)
-        concepts = index.concept_matrix([p.concepts for p in profiles])
-        self.concepts = concepts.T.tocsr()  # concept → rows
-        self.expanded = index.concept_matrix([index.expand(p.concepts) for p in profiles]).T.tocsr()
-        self.sizes = np.asarray(concepts.sum(axis=1)).ravel()
-        self.texts = index.text_matrix([p.tokens for p in profiles]).T.tocsr()  # term → rows
-        self._responsiveness: tuple[dict, np.ndarray] | None = None
-
-    def responsiveness(self, factors: dict[int, float]) -> np.ndarray:
-        """Per row, the responsiveness factor of its organisation (cached per factor map)."""
-        if self._responsiveness is None or self._responsiveness[0] is not factors:
-            values = np.ones(len(self.profiles))
-            for organisation_id, factor in factors.items():
-                values[self.organisation_ids == organisation_id] = factor
-            self._responsiveness = (factors, values)
-        return self._responsiveness[1]
+def term_column(term: str) -> int:
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest()) % HASH_COLUMNS
 
 
-def _bits(kinds: Iterable[str]) -> int:
-    return sum(1 << PARTNER_KINDS.index(k) for k in kinds if k in PARTNER_KINDS)
+@dataclass
+class Row:
+    """One profile as the scoring code sees it."""
+
+    profile_id: int
+    organisation_id: int
+    opportunity_id: int  # 0 for an organisation's own profile
+    kind: int
+    valid_until: int
+    organisation_kind: str
+    partner_kind: str
+    sought: tuple[str, ...]
+    flags: frozenset[str]
+    language: str
+    concepts: dict[int, float]
+    expanded: dict[int, float]
+    counts: dict[str, float]
+    query_terms: dict[str, float]
+    document_terms: dict[str, float]
+    passage: np.ndarray
+    query: np.ndarray
+    sentence_vectors: np.ndarray
+    sentences: list[str]
+    updated_at: dt.datetime
 
 
-class MatchingIndex:
-    """Everything needed to score, built from the database in a few queries."""
+def _row(profile: MatchingProfile, taxonomy: Taxonomy) -> Row:
+    vectors = np.frombuffer(bytes(profile.embedding.vectors), dtype=np.float32).reshape(
+        -1, profile.embedding.dimensions
+    )
+    concepts = {int(k): float(v) for k, v in profile.concepts.items()}
+    counts = profile.terms
+    return Row(
+        profile_id=profile.pk,
+        organisation_id=profile.organisation_id,
+        opportunity_id=profile.opportunity_id or 0,
+        kind=KIND_CODES[profile.kind],
+        valid_until=profile.valid_until.toordinal() if profile.valid_until else NEVER,
+        organisation_kind=profile.organisation_kind,
+        partner_kind=scoring.PARTNER_KIND_OF.get(profile.organisation_kind, ""),
+        sought=tuple(profile.sought),
+        flags=frozenset(profile.flags),
+        language=profile.language,
+        concepts=concepts,
+        expanded=scoring.expand_concepts(concepts, taxonomy.parent_map, taxonomy.children),
+        counts=counts,
+        query_terms=scoring.query_weights(
+            counts, {t: text_module.weight(t, profile.language) for t in counts}
+        ),
+        document_terms=scoring.document_weights(counts),
+        passage=vectors[0],
+        query=vectors[1],
+        sentence_vectors=vectors[2:],
+        sentences=list(profile.sentences),
+        updated_at=profile.updated_at,
+    )
 
-    def __init__(
-        self,
-        taxonomy: Taxonomy,
-        organisations: dict,
-        opportunities: dict,
-        responsiveness: dict[int, float] | None = None,
-    ):
+
+def _rows_queryset():
+    return (
+        MatchingProfile.objects.filter(is_active=True, embedding__isnull=False)
+        .select_related("embedding")
+        .order_by("pk")
+    )
+
+
+class ProfileIndex:
+    """Rows in slots; arrays over the slots for vectorised scoring (rebuilt lazily)."""
+
+    def __init__(self, taxonomy: Taxonomy, rows: list[Row]):
         self.taxonomy = taxonomy
-        self._relatives: dict[int, list[tuple[int, float]]] = {}
-        self.concept_columns = {c: i for i, c in enumerate(sorted(taxonomy.parent_map))}
-        documents = [p.tokens for p in organisations.values()] + [
-            p.tokens for p in opportunities.values()
-        ]
-        idf = scoring.inverse_document_frequencies(documents)
-        self.vocabulary = {term: i for i, term in enumerate(sorted(idf))}
-        self.idf = idf
-        self.organisation_profiles = organisations
-        self.opportunity_profiles = opportunities
-        self.organisations = Block(list(organisations.values()), self)
-        self.opportunities = Block(list(opportunities.values()), self)
-        self.delta_organisations = Block([], self)
-        self.delta_opportunities = Block([], self)
-        self.built_at = self.refreshed_at = timezone.now()
-        self.responsiveness = load_responsiveness() if responsiveness is None else responsiveness
+        self.rows: list[Row] = []
+        self.slot_of: dict[int, int] = {}  # profile id → slot
+        self.loaded_at = timezone.now()
+        self._arrays_for = -1
+        for row in rows:
+            self._put(row)
+
+    # --- keeping current --------------------------------------------------------------------
+    @classmethod
+    def load(cls) -> ProfileIndex:
+        taxonomy = Taxonomy.load()
+        index = cls(taxonomy, [])
+        index.loaded_at = timezone.now()
+        for profile in _rows_queryset().iterator(chunk_size=2000):
+            index._put(_row(profile, taxonomy))
+        return index
+
+    def _put(self, row: Row) -> None:
+        old = self.slot_of.get(row.profile_id)
+        if old is not None:
+            self.rows[old] = None  # dead slot
+        self.slot_of[row.profile_id] = len(self.rows)
+        self.rows.append(row)
+        self._arrays_for = -1
+
+    def _drop(self, profile_id: int) -> None:
+        old = self.slot_of.pop(profile_id, None)
+        if old is not None:
+            self.rows[old] = None
+            self._arrays_for = -1
+
+    def sync(self) -> bool:
+        """Reads what changed since the last sync. False if the index should be reloaded."""
+        since = self.loaded_at - RECENT
+        now = timezone.now()
+        changed = MatchingProfile.objects.filter(updated_at__gte=since).select_related("embedding")
+        for profile in changed:
+            row = self.rows[self.slot_of[profile.pk]] if profile.pk in self.slot_of else None
+            if profile.is_active and profile.embedding_id is not None:
+                if row is None or row.updated_at != profile.updated_at:
+                    self._put(_row(profile, self.taxonomy))
+            else:
+                self._drop(profile.pk)
+        self.loaded_at = now
+        alive = _rows_queryset().count()
+        if alive != len(self.slot_of):
+            present = set(_rows_queryset().values_list("pk", flat=True))
+            for profile_id in set(self.slot_of) - present:
+                self._drop(profile_id)
+            if present - set(self.slot_of):
+                return False  # rows older than RECENT that this index never saw
+        return len(self.rows) <= len(self.slot_of) / (1 - MAX_DEAD_SHARE) + 100
+
+    # --- arrays -----------------------------------------------------------------------------
+    def arrays(self) -> Arrays:
+        if self._arrays_for != len(self.rows) or self._arrays is None:
+            self._arrays = Arrays.of([r for r in self.rows if r is not None])
+            self._arrays_for = len(self.rows)
+        return self._arrays
+
+    def row(self, profile_id: int) -> Row | None:
+        slot = self.slot_of.get(profile_id)
+        return self.rows[slot] if slot is not None else None
+
+    def rows_of_organisation(self, organisation_id: int) -> list[Row]:
+        arrays = self.arrays()
+        return [arrays.rows[i] for i in arrays.by_organisation.get(organisation_id, ())]
+
+    _arrays: Arrays | None = None
+
+
+@dataclass
+class Arrays:
+    """Column arrays of the live rows, in one order."""
+
+    rows: list[Row]
+    organisation_ids: np.ndarray
+    opportunity_ids: np.ndarray
+    kinds: np.ndarray
+    valid_until: np.ndarray
+    passage: np.ndarray  # n × d
+    query: np.ndarray  # n × d
+    document_terms: sparse.csr_matrix  # n × HASH_COLUMNS
+    query_terms: sparse.csr_matrix
+    concepts: sparse.csr_matrix  # n × concept ids
+    expanded: sparse.csr_matrix
+    concept_totals: np.ndarray
+    flags: np.ndarray  # n × len(FLAG_NAMES), bool
+    partner_kinds: np.ndarray  # bit of the organisation's partner kind
+    sought: np.ndarray  # bits of the partner kinds sought (0: any)
+    by_organisation: dict[int, list[int]]
 
     @classmethod
-    def build(cls, *, processes: int = 1) -> MatchingIndex:
-        taxonomy = Taxonomy.load()
-        organisations = load_organisation_profiles(taxonomy)
-        opportunities = load_opportunity_profiles(taxonomy, organisations, processes=processes)
-        return cls(taxonomy, organisations, opportunities)
-
-    # vectorising
-    def expand(self, concepts: dict[int, float]) -> dict[int, float]:
-        """The concepts spread over the hierarchy: scoring.expand_concepts, with each
-        concept's relatives looked up once per index instead of once per profile."""
-        relatives = self._relatives
-        expanded: dict[int, float] = {}
-        for concept, weight in concepts.items():
-            found = relatives.get(concept)
-            if found is None:
-                found = relatives[concept] = [
-                    (relative, scoring.HIERARCHY_WEIGHTS[relation])
-                    for relative, relation in scoring.concept_neighbours(
-                        concept, self.taxonomy.parent_map, self.taxonomy.children
-                    )
-                ]
-            for relative, factor in found:
-                value = weight * factor
-                if value > expanded.get(relative, 0.0):
-                    expanded[relative] = value
-        return expanded
-
-    def concept_matrix(self, rows: list[dict[int, float]]) -> sparse.csr_matrix:
-        return _csr(rows, self.concept_columns, len(self.concept_columns))
-
-    def tfidf(self, tokens: list[str]) -> dict[str, float]:
-        return scoring.tfidf_vector(tokens, self.idf)
-
-    def text_matrix(self, token_lists: list[list[str]]) -> sparse.csr_matrix:
-        return _csr([self.tfidf(t) for t in token_lists], self.vocabulary, len(self.vocabulary))
-
-    # keeping current
-    def refresh(
-        self,
-        *,
-        opportunity_ids: Iterable[int] = (),
-        organisation_ids: Iterable[int] = (),
-    ) -> None:
-        """Reloads the given rows, every row updated since the last refresh, and drops rows
-        that disappeared (deleted, unpublished by a bulk update, rolled back)."""
-        since = self.refreshed_at - dt.timedelta(seconds=5)
-        self.refreshed_at = timezone.now()
-        opportunity_ids = set(opportunity_ids) | set(
-            Opportunity.objects.filter(updated_at__gte=since).values_list("id", flat=True)
+    def of(cls, rows: list[Row]) -> Arrays:
+        by_organisation: dict[int, list[int]] = {}
+        for position, row in enumerate(rows):
+            by_organisation.setdefault(row.organisation_id, []).append(position)
+        width = max(
+            [1, *(max(r.expanded, default=0) + 1 for r in rows)],
         )
-        organisation_ids = set(organisation_ids) | set(
-            Organisation.objects.filter(updated_at__gte=since).values_list("id", flat=True)
+        dimensions = rows[0].passage.shape[0] if rows else 384
+        return cls(
+            rows=rows,
+            organisation_ids=np.array([r.organisation_id for r in rows], dtype=np.int64),
+            opportunity_ids=np.array([r.opportunity_id for r in rows], dtype=np.int64),
+            kinds=np.array([r.kind for r in rows], dtype=np.int8),
+            valid_until=np.array([r.valid_until for r in rows], dtype=np.int64),
+            passage=_stack([r.passage for r in rows], dimensions),
+            query=_stack([r.query for r in rows], dimensions),
+            document_terms=_sparse([r.document_terms for r in rows], term_column, HASH_COLUMNS),
+            query_terms=_sparse([r.query_terms for r in rows], term_column, HASH_COLUMNS),
+            concepts=_sparse([r.concepts for r in rows], int, width),
+            expanded=_sparse([r.expanded for r in rows], int, width),
+            concept_totals=np.array([sum(r.concepts.values()) for r in rows], dtype=np.float64),
+            flags=np.array(
+                [[name in r.flags for name in scoring.FLAG_NAMES] for r in rows], dtype=bool
+            ).reshape(len(rows), len(scoring.FLAG_NAMES)),
+            partner_kinds=np.array([kind_bits([r.partner_kind]) for r in rows], dtype=np.int64),
+            sought=np.array([kind_bits(r.sought) for r in rows], dtype=np.int64),
+            by_organisation=by_organisation,
         )
-        organisation_ids |= self.organisation_profiles.keys() - set(
-            _organisation_rows(None).values_list("id", flat=True)
-        )
-        opportunity_ids |= self.opportunity_profiles.keys() - set(
-            Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED).values_list(
-                "id", flat=True
-            )
-        )
-        if organisation_ids:
-            # An organisation's kind and sectors are part of its opportunities' profiles.
-            opportunity_ids |= set(
-                Opportunity.objects.filter(organisation_id__in=organisation_ids).values_list(
-                    "id", flat=True
-                )
-            )
-        organisations = load_organisation_profiles(self.taxonomy, organisation_ids)
-        for pk in organisation_ids:
-            self.organisation_profiles.pop(pk, None)
-        self.organisation_profiles.update(organisations)
-        opportunities = load_opportunity_profiles(
-            self.taxonomy, self.organisation_profiles, opportunity_ids
-        )
-        for pk in opportunity_ids:
-            self.opportunity_profiles.pop(pk, None)
-        self.opportunity_profiles.update(opportunities)
-        self.responsiveness = load_responsiveness()
-        self._overlay(self.organisations, organisation_ids, "delta_organisations", organisations)
-        self._overlay(self.opportunities, opportunity_ids, "delta_opportunities", opportunities)
-
-    def _overlay(self, base: Block, changed: set[int], delta_name: str, fresh: dict) -> None:
-        if not changed:
-            return
-        for pk in changed:
-            if pk in base.position:
-                base.alive[base.position[pk]] = False
-        delta: Block = getattr(self, delta_name)
-        kept = [p for p in delta.profiles if p.key not in changed]
-        setattr(self, delta_name, Block(kept + list(fresh.values()), self))
-
-    @property
-    def delta_size(self) -> int:
-        return len(self.delta_opportunities.profiles) + len(self.delta_organisations.profiles)
 
 
-def _csr(rows: list[dict], columns: dict, width: int) -> sparse.csr_matrix:
-    """Rows of {key: value} as a CSR matrix over `columns` (keys without a column are left
-    out), in each row's order."""
-    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    total = int(lengths.sum())
-    indices = np.fromiter(
-        (columns.get(key, -1) for row in rows for key in row), dtype=np.int64, count=total
+def kind_bits(kinds) -> int:
+    return sum(
+        1 << scoring.PARTNER_KINDS.index(k) for k in set(kinds) if k in scoring.PARTNER_KINDS
     )
-    data = np.fromiter(
-        (value for row in rows for value in row.values()), dtype=np.float64, count=total
+
+
+def _stack(vectors: list[np.ndarray], dimensions: int) -> np.ndarray:
+    if not vectors:
+        return np.zeros((0, dimensions), dtype=np.float32)
+    return np.vstack(vectors).astype(np.float32, copy=False)
+
+
+def _sparse(maps: list[dict], column, width: int) -> sparse.csr_matrix:
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for values in maps:
+        for key, value in values.items():
+            indices.append(column(key))
+            data.append(value)
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), indptr),
+        shape=(len(maps), width),
     )
-    known = indices >= 0
-    counts = lengths
-    if not known.all():
-        counts = np.bincount(np.repeat(np.arange(len(rows)), lengths)[known], minlength=len(rows))
-        indices, data = indices[known], data[known]
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), width))
+    matrix.sum_duplicates()
+    return matrix
 
 
-_index: MatchingIndex | None = None
-_index_lock = threading.Lock()
+def sparse_row(values: dict, width: int, column=int) -> sparse.csr_matrix:
+    """One row; keys past the width (concepts no row has) are left out."""
+    if column is int:
+        values = {k: v for k, v in values.items() if k < width}
+    return _sparse([values], column, width)
 
 
-def get_index(*, opportunity_ids=(), organisation_ids=()) -> MatchingIndex:
-    """The process's index, brought up to date with the given and all recently updated rows."""
+_index: ProfileIndex | None = None
+
+
+def get_index() -> ProfileIndex:
+    """This process's index, brought up to date with the database."""
     global _index
-    with _index_lock:
-        if _index is None or _index.delta_size > MAX_DELTA_ROWS:
-            _index = MatchingIndex.build()
-        else:
-            _index.refresh(opportunity_ids=opportunity_ids, organisation_ids=organisation_ids)
-        return _index
-
-
-def build_index(*, processes: int = 1) -> MatchingIndex:
-    """A new index for this process, built with `processes` processes (the full rebuild)."""
-    global _index
-    with _index_lock:
-        _index = MatchingIndex.build(processes=processes)
-        return _index
+    if _index is None or not _index.sync():
+        _index = ProfileIndex.load()
+    return _index
 
 
 def reset_index() -> None:
-    """Forget the process's index (tests and benchmarks; a full rebuild replaces it with
-    build_index)."""
     global _index
-    with _index_lock:
-        _index = None
+    _index = None

@@ -1,37 +1,37 @@
-"""Profiles: what the engine compares, loaded from the database in a few queries."""
+"""Matching profiles: what the engine compares, derived from an organisation or an opportunity
+and stored in MatchingProfile with its embedding (never on the request path: a task calls
+`profile_refresh_organisation` after commit)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import multiprocessing
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+import numpy as np
+from django.db import transaction
 from django.utils import timezone
 
 from matchmaking import scoring
-from matchmaking.models import ContactRequest, Opportunity
-from matchmaking.text import tokenize
+from matchmaking import text as text_module
+from matchmaking.engine.embedder import Embedder, content_key, get_embedder
+from matchmaking.models import Embedding, MatchingProfile, Opportunity
 from partners.models import Competence, Organisation
 
-TOP_ORGANISATIONS = 20
-TOP_OPPORTUNITIES = 20
-MAX_DELTA_ROWS = 2000
-MAX_REVERSE_UPDATES = 200
-PARTNER_KINDS = ("industry", "sme", "science", "public", "association")
-FLAG_NAMES = ("industry", "science", "small", "large", "supplier", "intensive")
-KIND_CODES = {"": 0, Opportunity.Kind.OFFER: 1, Opportunity.Kind.REQUEST: 2}
+MAX_SENTENCES = 8
 
 
-# --- profiles ---------------------------------------------------------------------------------
+# --- taxonomy ---------------------------------------------------------------------------------
 @dataclass
 class Taxonomy:
+    """Concepts with their German and English names and synonyms, found in texts as whole
+    lemmas, as the head of a German compound, or as a phrase."""
+
     parent_map: dict[int, int | None]
     names: dict[int, tuple[str, str, str]]  # id → (slug, German, English)
-    pattern: re.Pattern | None
-    term_concepts: dict[str, set[int]]
+    single: dict[str, set[int]]  # lemma → concepts
+    phrases: re.Pattern | None
+    phrase_concepts: dict[str, set[int]]
     children: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
@@ -43,221 +43,247 @@ class Taxonomy:
         )
 
     @classmethod
-    def from_tree(cls, tree: list) -> Taxonomy:
-        """From the nested tuples of partners.taxonomy (ids numbered 1, 2, … in order)."""
-        rows: list[tuple] = []
-
-        def walk(entries, parent_id):
-            for slug, name_de, name_en, synonyms, children in entries:
-                rows.append((len(rows) + 1, parent_id, slug, name_de, name_en, synonyms))
-                walk(children, len(rows))
-
-        walk(tree, None)
-        return cls.from_rows(rows)
-
-    @classmethod
     def from_rows(cls, rows: Iterable[tuple]) -> Taxonomy:
         """(id, parent id, slug, German, English, comma-separated synonyms) per concept."""
-        parent_map, names, term_concepts = {}, {}, {}
+        parent_map, names, single, phrase_concepts = {}, {}, {}, {}
         for concept_id, parent_id, slug, name_de, name_en, synonyms in rows:
             parent_map[concept_id] = parent_id
             names[concept_id] = (slug, name_de, name_en)
-            for term in [name_de, name_en, *synonyms.split(",")]:
-                term = term.strip().lower()
-                if len(term) >= 2:
-                    term_concepts.setdefault(term, set()).add(concept_id)
-        # Long terms also count inside German compounds, short ones (H2, PEM, KI) only as words.
-        alternatives = [
-            re.escape(t) if len(t) >= 5 else rf"(?<!\w){re.escape(t)}(?!\w)"
-            for t in sorted(term_concepts, key=len, reverse=True)
-        ]
-        pattern = re.compile("|".join(alternatives)) if alternatives else None
-        return cls(parent_map, names, pattern, term_concepts, scoring.children_map(parent_map))
+            for term, language in [(name_de, "de"), (name_en, "en")] + [
+                (s, "") for s in synonyms.split(",")
+            ]:
+                found = text_module.words(term)
+                if len(found) == 1:
+                    for lang in (language,) if language else ("de", "en"):
+                        single.setdefault(text_module.lemma(found[0], lang), set()).add(concept_id)
+                elif found:
+                    phrase_concepts.setdefault(" ".join(found), set()).add(concept_id)
+        pattern = (
+            re.compile(
+                "|".join(
+                    rf"\b{re.escape(p)}\b" for p in sorted(phrase_concepts, key=len, reverse=True)
+                )
+            )
+            if phrase_concepts
+            else None
+        )
+        return cls(
+            parent_map, names, single, pattern, phrase_concepts, scoring.children_map(parent_map)
+        )
 
-    def concepts_in(self, text: str) -> set[int]:
-        if self.pattern is None:
-            return set()
+    def concepts_in(self, text: str, language: str) -> set[int]:
         found: set[int] = set()
-        for match in self.pattern.finditer(text.lower()):
-            found |= self.term_concepts[match.group(0)]
+        for term in text_module.heads(text, language):
+            found |= self.single.get(term, set())
+        if self.phrases is not None:
+            for match in self.phrases.finditer(" ".join(text_module.words(text))):
+                found |= self.phrase_concepts[match.group(0)]
         return found
 
 
-@dataclass
-class Profile:
-    """An opportunity (kind offer/request) or an organisation (kind "") ready for scoring."""
-
-    key: int
-    organisation_id: int
-    kind: str
-    concepts: dict[int, float]
-    tokens: list[str]
-    text: str
-    language: str
-    organisation_kind: str
-    traits: scoring.Traits
-    sought: tuple[str, ...] = ()
-    valid_until: int = 0  # proleptic ordinal; 0 for organisations
-
-
-def _profile_concepts(declared: Iterable[int], text: str, taxonomy: Taxonomy) -> dict[int, float]:
-    concepts = dict.fromkeys(taxonomy.concepts_in(text), scoring.TEXT_CONCEPT_WEIGHT)
+def profile_concepts(declared: Iterable[int], text: str, language: str, taxonomy: Taxonomy):
+    """Declared competences weigh 1, concepts only found in the text TEXT_CONCEPT_WEIGHT."""
+    concepts = dict.fromkeys(taxonomy.concepts_in(text, language), scoring.TEXT_CONCEPT_WEIGHT)
     concepts.update(dict.fromkeys(declared, 1.0))
-    return concepts
+    return {str(k): v for k, v in sorted(concepts.items())}
 
 
-def _organisation_rows(ids: Iterable[int] | None):
-    queryset = Organisation.objects.filter(status=Organisation.Status.ACTIVE)
-    if ids is not None:
-        queryset = queryset.filter(id__in=list(ids))
-    return queryset
+# --- deriving profiles ------------------------------------------------------------------------
+@dataclass
+class Draft:
+    """A profile before it is stored: MatchingProfile's fields."""
+
+    organisation_id: int
+    opportunity_id: int | None
+    is_active: bool
+    kind: str
+    language: str
+    text: str
+    sentences: list[str]
+    terms: dict[str, float]
+    concepts: dict[str, float]
+    organisation_kind: str
+    flags: list[str]
+    sought: list[str]
+    valid_until: object
 
 
-def load_organisation_profiles(
-    taxonomy: Taxonomy, ids: Iterable[int] | None = None
-) -> dict[int, Profile]:
-    """Active organisations (all, or those of `ids`) in three queries."""
-    organisations = _organisation_rows(ids)
-    competences: dict[int, list[int]] = {}
-    for organisation_id, competence_id in Organisation.competences.through.objects.filter(
-        organisation__in=organisations
-    ).values_list("organisation_id", "competence_id"):
-        competences.setdefault(organisation_id, []).append(competence_id)
-    sectors: dict[int, set[str]] = {}
-    for organisation_id, slug in Organisation.sectors.through.objects.filter(
-        organisation__in=organisations
-    ).values_list("organisation_id", "sector__slug"):
-        sectors.setdefault(organisation_id, set()).add(slug)
-    profiles = {}
-    for pk, kind, size_band, description_de, description_en, keywords in organisations.values_list(
-        "id", "kind", "size_band", "description_de", "description_en", "keywords"
+def _traits(organisation: Organisation) -> scoring.Traits:
+    return scoring.Traits(
+        organisation.kind,
+        organisation.size_band,
+        frozenset(sector.slug for sector in organisation.sectors.all()),
+    )
+
+
+def _terms(parts: list[tuple[str, str]]) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for text, language in parts:
+        for term, count in text_module.terms(text, language).items():
+            counts[term] = counts.get(term, 0.0) + count
+    return dict(sorted(counts.items()))
+
+
+def organisation_draft(organisation: Organisation, taxonomy: Taxonomy) -> Draft:
+    keywords = text_module.clean(organisation.keywords.replace(",", ", "))
+    description_de = text_module.clean(organisation.description_de)
+    description_en = text_module.clean(organisation.description_en)
+    parts = [(p, lang) for p, lang in ((description_de, "de"), (description_en, "en")) if p]
+    text = "\n".join([organisation.name, *(p for p, _ in parts), keywords]).strip()
+    language = parts[0][1] if parts else "de"
+    traits = _traits(organisation)
+    declared = [c.pk for c in organisation.competences.all()]
+    concepts: dict[str, float] = {}
+    for part, lang in [*parts, (keywords, language)]:
+        for key, value in profile_concepts(declared, part, lang, taxonomy).items():
+            concepts[key] = max(concepts.get(key, 0.0), value)
+    return Draft(
+        organisation_id=organisation.pk,
+        opportunity_id=None,
+        is_active=organisation.status == Organisation.Status.ACTIVE,
+        kind="",
+        language=language,
+        text=text,
+        sentences=_sentences(parts, keywords),
+        terms=_terms([*parts, (keywords, language)]),
+        concepts=dict(sorted(concepts.items())),
+        organisation_kind=organisation.kind,
+        flags=[name for name, value in traits.flags().items() if value],
+        sought=[],
+        valid_until=None,
+    )
+
+
+def opportunity_draft(
+    opportunity: Opportunity, organisation: Organisation, taxonomy: Taxonomy
+) -> Draft:
+    title = text_module.clean(opportunity.title)
+    description = text_module.clean(opportunity.description)
+    keywords = text_module.clean(opportunity.keywords.replace(",", ", "))
+    idea = text_module.clean(opportunity.project_idea)
+    language = opportunity.language
+    body = "\n".join(p for p in (title, description, idea, keywords) if p)
+    traits = _traits(organisation)
+    return Draft(
+        organisation_id=organisation.pk,
+        opportunity_id=opportunity.pk,
+        is_active=opportunity.status == Opportunity.Status.PUBLISHED
+        and organisation.status == Organisation.Status.ACTIVE,
+        kind=opportunity.kind,
+        language=language,
+        text=body,
+        sentences=_sentences([(f"{title}.", language), (description, language)], keywords),
+        # the title counts twice: it names what the text is about
+        terms=_terms([(title, language), (body, language)]),
+        concepts=profile_concepts(
+            [c.pk for c in opportunity.competences.all()], body, language, taxonomy
+        ),
+        organisation_kind=organisation.kind,
+        flags=[name for name, value in traits.flags().items() if value],
+        sought=sorted(opportunity.partner_kinds or []),
+        valid_until=opportunity.valid_until,
+    )
+
+
+def _sentences(parts: list[tuple[str, str]], keywords: str) -> list[str]:
+    found: list[str] = []
+    for part, _language in parts:
+        found.extend(text_module.sentences(part, limit=MAX_SENTENCES))
+    if keywords:
+        found.append(keywords[:300])
+    return found[:MAX_SENTENCES]
+
+
+# --- embeddings -------------------------------------------------------------------------------
+def embedding_for(draft: Draft, embedder: Embedder | None = None) -> Embedding:
+    """The cached embedding of the draft's text, computed if this text was never embedded
+    under this model: row 0 passage, row 1 query, then the sentences (query mode)."""
+    embedder = embedder or get_embedder()
+    key = content_key(embedder.name, f"{draft.text}\x00{'|'.join(draft.sentences)}")
+    found = Embedding.objects.filter(key=key).first()
+    if found is not None:
+        return found
+    vectors = np.vstack(
+        [
+            embedder.embed([draft.text], "passage"),
+            embedder.embed([draft.text], "query"),
+            embedder.embed(draft.sentences, "query"),
+        ]
+    ).astype(np.float32)
+    embedding, _created = Embedding.objects.get_or_create(
+        key=key,
+        defaults={
+            "model": embedder.name,
+            "dimensions": vectors.shape[1],
+            "vectors": vectors.tobytes(),
+        },
+    )
+    return embedding
+
+
+def vectors_of(embedding: Embedding) -> np.ndarray:
+    return np.frombuffer(bytes(embedding.vectors), dtype=np.float32).reshape(
+        -1, embedding.dimensions
+    )
+
+
+# --- storing ----------------------------------------------------------------------------------
+def _organisation_queryset():
+    return Organisation.objects.prefetch_related("competences", "sectors")
+
+
+def organisation_drafts(organisation_id: int, taxonomy: Taxonomy | None = None) -> list[Draft]:
+    """The organisation's own profile and one per opportunity (published or not: the others
+    are stored inactive, so that they leave every list)."""
+    taxonomy = taxonomy or Taxonomy.load()
+    organisation = _organisation_queryset().filter(pk=organisation_id).first()
+    if organisation is None:
+        return []
+    drafts = [organisation_draft(organisation, taxonomy)]
+    for opportunity in Opportunity.objects.filter(organisation=organisation).prefetch_related(
+        "competences"
     ):
-        text_de = f"{description_de}\n{keywords}"
-        profiles[pk] = Profile(
-            key=pk,
-            organisation_id=pk,
-            kind="",
-            concepts=_profile_concepts(
-                competences.get(pk, ()), f"{text_de}\n{description_en}", taxonomy
-            ),
-            tokens=tokenize(text_de, "de") + tokenize(description_en, "en"),
-            text=f"{text_de}\n{description_en}",
-            language="de",
-            organisation_kind=kind,
-            traits=scoring.Traits(kind, size_band, frozenset(sectors.get(pk, ()))),
-        )
-    return profiles
+        drafts.append(opportunity_draft(opportunity, organisation, taxonomy))
+    return drafts
 
 
-def load_opportunity_profiles(
-    taxonomy: Taxonomy,
-    organisations: dict[int, Profile],
-    ids: Iterable[int] | None = None,
-    *,
-    processes: int = 1,
-) -> dict[int, Profile]:
-    """Published opportunities of active organisations (all, or those of `ids`): two queries.
-    Expiry is checked at scoring time, so the index does not go stale at midnight. With
-    `processes` > 1, a forked process finds the concepts and words of half of many texts."""
-    queryset = Opportunity.objects.filter(
-        status=Opportunity.Status.PUBLISHED, organisation__status=Organisation.Status.ACTIVE
+def store_drafts(drafts: list[Draft], embedder: Embedder | None = None) -> list[MatchingProfile]:
+    """Embeds (through the cache) and stores the drafts. Embedding happens before anything
+    is written: if it fails, the stored profiles and matches stay as they were."""
+    embeddings = [embedding_for(draft, embedder) if draft.is_active else None for draft in drafts]
+    stored = []
+    with transaction.atomic():
+        for draft, embedding in zip(drafts, embeddings, strict=True):
+            values = {
+                name: getattr(draft, name)
+                for name in (
+                    "is_active",
+                    "kind",
+                    "language",
+                    "text",
+                    "sentences",
+                    "terms",
+                    "concepts",
+                    "organisation_kind",
+                    "flags",
+                    "sought",
+                    "valid_until",
+                )
+            }
+            values["error"] = ""
+            if embedding is not None:
+                values["embedding"] = embedding
+            profile, _created = MatchingProfile.objects.update_or_create(
+                organisation_id=draft.organisation_id,
+                opportunity_id=draft.opportunity_id,
+                defaults=values,
+            )
+            stored.append(profile)
+    return stored
+
+
+def record_error(organisation_id: int, message: str) -> None:
+    """Staff see why a profile could not be embedded (admin: matching profiles)."""
+    MatchingProfile.objects.filter(organisation_id=organisation_id).update(
+        error=f"{timezone.now():%Y-%m-%d %H:%M} {message}"[:2000]
     )
-    if ids is not None:
-        queryset = queryset.filter(id__in=list(ids))
-    competences: dict[int, list[int]] = {}
-    for opportunity_id, competence_id in Opportunity.competences.through.objects.filter(
-        opportunity__in=queryset
-    ).values_list("opportunity_id", "competence_id"):
-        competences.setdefault(opportunity_id, []).append(competence_id)
-    profiles = {}
-    # Ordered by kind: the rebuild's candidates of one kind of source are then two runs.
-    rows = list(
-        queryset.order_by("kind", "id").values_list(
-            "id",
-            "organisation_id",
-            "kind",
-            "title",
-            "description",
-            "project_idea",
-            "language",
-            "partner_kinds",
-            "valid_until",
-        )
-    )
-    texts = [f"{row[3]}\n{row[3]}\n{row[4]}\n{row[5]}" for row in rows]
-    parts = _text_parts_in_processes(rows, texts, competences, taxonomy, processes)
-    for (pk, org_id, kind, _t, _d, _i, language, sought, valid_until), text, (
-        concepts,
-        tokens,
-    ) in zip(rows, texts, parts, strict=True):
-        organisation = organisations.get(org_id)
-        if organisation is None:
-            continue
-        profiles[pk] = Profile(
-            key=pk,
-            organisation_id=org_id,
-            kind=kind,
-            concepts=concepts,
-            tokens=tokens,
-            text=text,
-            language=language,
-            organisation_kind=organisation.organisation_kind,
-            traits=organisation.traits,
-            sought=tuple(sought or ()),
-            valid_until=valid_until.toordinal(),
-        )
-    return profiles
-
-
-def load_responsiveness() -> dict[int, float]:
-    """Organisation id → responsiveness factor (only organisations that were ever asked)."""
-    stale = timezone.now() - dt.timedelta(days=ContactRequest.REMIND_AFTER_DAYS)
-    rows = (
-        ContactRequest.objects.values("receiver_organisation_id")
-        .annotate(
-            answered=Count("id", filter=Q(status__in=["accepted", "declined"])),
-            unanswered=Count(
-                "id", filter=Q(status="expired") | Q(status="open", created_at__lt=stale)
-            ),
-        )
-        .filter(unanswered__gt=0)
-    )
-    return {
-        row["receiver_organisation_id"]: scoring.responsiveness(row["answered"], row["unanswered"])
-        for row in rows
-    }
-
-
-PARALLEL_FROM = 20_000  # texts; fewer are not worth a process
-_fork_state: tuple | None = None
-
-
-def _text_parts(bounds: tuple[int, int]) -> list[tuple[dict[int, float], list[str]]]:
-    """(concepts, words) of the texts in [start, stop) of the state set before forking."""
-    rows, texts, competences, taxonomy = _fork_state
-    return [
-        (_profile_concepts(competences.get(row[0], ()), text, taxonomy), tokenize(text, row[6]))
-        for row, text in zip(rows[bounds[0] : bounds[1]], texts[bounds[0] : bounds[1]], strict=True)
-    ]
-
-
-def _text_parts_in_processes(rows, texts, competences, taxonomy, processes: int) -> list:
-    global _fork_state
-    _fork_state = (rows, texts, competences, taxonomy)
-    try:
-        if processes <= 1 or len(rows) < PARALLEL_FROM:
-            return _text_parts((0, len(rows)))
-        from django.db import connection, connections
-
-        if not connection.in_atomic_block:
-            connections.close_all()  # the children need no database; leave them no socket
-        bounds = [len(rows) * i // processes for i in range(processes + 1)]
-        context = multiprocessing.get_context("fork")
-        with context.Pool(processes - 1) as pool:
-            others = pool.map_async(_text_parts, list(zip(bounds[1:-1], bounds[2:], strict=True)))
-            parts = _text_parts((bounds[0], bounds[1]))
-            for chunk in others.get():
-                parts.extend(chunk)
-        return parts
-    finally:
-        _fork_state = None

@@ -17,7 +17,11 @@ from matchmaking.permissions import (
     can_reveal_identity,
     can_track_match,
 )
-from matchmaking.scheduling import schedule_opportunity_matching
+from matchmaking.scheduling import (
+    schedule_opportunity_list,
+    schedule_opportunity_matching,
+    schedule_organisation_matching,
+)
 from matchmaking.services import notifications
 from partners.models import Competence, Organisation
 from projects.models import Project
@@ -30,6 +34,7 @@ EDITABLE_FIELDS = (
     "kind",
     "title",
     "description",
+    "keywords",
     "language",
     "partner_kinds",
     "project",
@@ -57,6 +62,9 @@ def _validate(opportunity: Opportunity, *, actor, check_valid_until: bool) -> No
         errors["description"] = [_("The description may have at most 10,000 characters.")]
     if len(opportunity.project_idea) > 200:
         errors["project_idea"] = [_("The project idea may have at most 200 characters.")]
+    keywords_error = _normalise_keywords(opportunity)
+    if keywords_error:
+        errors["keywords"] = [keywords_error]
     if opportunity.kind not in Opportunity.Kind.values:
         errors["kind"] = [_("Choose offer or request.")]
     if opportunity.status not in Opportunity.Status.values:
@@ -87,6 +95,30 @@ def _validate(opportunity: Opportunity, *, actor, check_valid_until: bool) -> No
         raise ValidationError(errors)
 
 
+MAX_KEYWORDS = 30
+MAX_KEYWORD_LENGTH = 60
+
+
+def _normalise_keywords(opportunity: Opportunity) -> str:
+    """Keywords as "a, b, c" (control characters out, duplicates once); the error, if any."""
+    raw = opportunity.keywords or ""
+    if not isinstance(raw, str):
+        return _("Enter the keywords as text, separated by commas.")
+    keywords = []
+    for keyword in raw.split(","):
+        keyword = " ".join("".join(c if c.isprintable() else " " for c in keyword).split())
+        if keyword and keyword.casefold() not in {k.casefold() for k in keywords}:
+            keywords.append(keyword)
+    if len(keywords) > MAX_KEYWORDS:
+        return _("Enter at most %(count)d keywords.") % {"count": MAX_KEYWORDS}
+    if any(len(k) > MAX_KEYWORD_LENGTH for k in keywords):
+        return _("A keyword may have at most %(count)d characters.") % {"count": MAX_KEYWORD_LENGTH}
+    opportunity.keywords = ", ".join(keywords)
+    if len(opportunity.keywords) > 500:
+        return _("The keywords may have at most 500 characters in all.")
+    return ""
+
+
 def _competence_list(competences: Iterable) -> list[Competence]:
     competences = list(competences)
     if any(not isinstance(c, Competence) or c.pk is None for c in competences):
@@ -108,6 +140,7 @@ def opportunity_create(
     partner_kinds: list[str] | None = None,
     project: Project | None = None,
     project_idea: str = "",
+    keywords: str = "",
     visibility: str = Opportunity.Visibility.PARTNERS,
     status: str = Opportunity.Status.DRAFT,
 ) -> Opportunity:
@@ -127,6 +160,7 @@ def opportunity_create(
         partner_kinds=list(partner_kinds or []),
         project=project,
         project_idea=project_idea,
+        keywords=keywords,
         valid_until=valid_until,
         status=status,
         visibility=visibility,
@@ -208,6 +242,7 @@ def opportunity_delete(*, actor, opportunity: Opportunity) -> None:
     if not can_manage_opportunity(actor, opportunity):
         raise PermissionDenied(_("Only the opportunity's owner may delete it."))
     audit(actor=actor, action="opportunity.deleted", target=opportunity)
+    schedule_organisation_matching(opportunity.organisation_id)
     opportunity.delete()
 
 
@@ -294,6 +329,7 @@ def match_dismiss(*, actor, opportunity: Opportunity, organisation: Organisation
         defaults={"is_dismissed": True, "updated_by": actor},
     )
     audit(actor=actor, action="match.dismissed", target=opportunity, organisation=organisation.pk)
+    schedule_opportunity_list(opportunity.pk)
     return feedback
 
 
@@ -309,6 +345,7 @@ def match_restore(*, actor, opportunity: Opportunity, organisation: Organisation
         defaults={"is_dismissed": False, "updated_by": actor},
     )
     audit(actor=actor, action="match.restored", target=opportunity, organisation=organisation.pk)
+    schedule_opportunity_list(opportunity.pk)
     return feedback
 
 

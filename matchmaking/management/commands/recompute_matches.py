@@ -1,47 +1,29 @@
-"""Rebuilds the matching index and all stored matches, with a progress line on stderr."""
+"""Rebuilds every matching profile and every stored list, as Celery chunk tasks that all
+workers share (in-process when there is no broker)."""
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from matchmaking import engine
-from matchmaking.engine.rebuild import DEFAULT_CHUNK_SIZE
+from matchmaking.engine import rebuild
+from matchmaking.tasks import rebuild_signature
 
 
 class Command(BaseCommand):
-    help = "Recomputes the matches of every published opportunity."
+    help = "Recomputes the matching profiles and the matches of every published opportunity."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--chunk-size",
-            type=int,
-            default=DEFAULT_CHUNK_SIZE,
-            help="Opportunities replaced per transaction.",
-        )
-        parser.add_argument(
-            "--workers", type=int, default=None, help="Processes (default MATCHING_WORKERS or 2)."
-        )
-        parser.add_argument("--quiet", action="store_true", help="No progress line.")
-
-    def handle(self, *args, chunk_size: int, workers: int | None, quiet: bool, **options):
+    def handle(self, *args, **options):
         started = time.monotonic()
-
-        def progress(done: int, total: int) -> None:
-            if quiet:
-                return
-            width = 30
-            filled = width * done // total if total else width
-            elapsed = time.monotonic() - started
-            self.stderr.write(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                f"opportunities, {elapsed:.1f} s",
-                ending="",
+        organisations = sum(len(c) for c in rebuild.organisation_chunks())
+        rebuild_signature().apply_async()
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            self.stdout.write(
+                f"Recomputed the profiles of {organisations} organisations and the matches "
+                f"of every published opportunity in {time.monotonic() - started:.1f} s."
             )
-            self.stderr.flush()
-
-        count = engine.rebuild_all(chunk_size=chunk_size, workers=workers, progress=progress)
-        if not quiet and count:
-            self.stderr.write("")
-        self.stdout.write(
-            f"Recomputed matches of {count} opportunities in {time.monotonic() - started:.1f} s."
-        )
+        else:
+            self.stdout.write(
+                f"Queued the rebuild of {organisations} organisations' profiles and then of "
+                "every published opportunity's matches; the workers share the chunks."
+            )

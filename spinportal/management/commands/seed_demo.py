@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from spinportal.demo import data
@@ -33,10 +34,8 @@ class Command(BaseCommand):
             seed_synthetic_opportunities(options["opportunities"])
             self.stdout.write("Synthetic opportunities added; run `recompute_matches` next.")
         else:
-            # The demo opportunities' matches (a few seconds); at scale use `recompute_matches`.
-            from matchmaking.engine import rebuild_all
-
-            rebuild_all()
+            # The demo profiles' embeddings and matches (cached: only new texts embed).
+            call_command("recompute_matches", stdout=self.stdout)
         self.stdout.write(
             f"Demo cluster ready: {totals['organisations']} organisations, "
             f"{totals['people']} people, {totals['projects']} projects "

@@ -1,0 +1,452 @@
+"""Scoring, choosing and storing matches: retrieve, then rerank.
+
+For one source opportunity every live profile is a possible target: the organisations' own
+profiles and the published opportunities of the other kind. Retrieval scores all of them at
+once with matrix products (embedding cosine, lexical overlap, taxonomy concepts, kinds,
+complementarity: `scores_against`): a few milliseconds at 100,000 profiles. The organisations
+of the best of them are reranked exactly, pair by pair (`pair_components`), into one card each
+with the organisation's best counter-opportunity, and explained.
+
+A pair's score depends on the two profiles alone and a list holds the best TOP_ORGANISATIONS
+cards over all targets, so a save keeps every list current by moving one organisation's card
+(`update_organisation`), and what it stores is exactly what a rebuild stores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from matchmaking import scoring
+from matchmaking.engine.explain import explanation_for
+from matchmaking.engine.index import (
+    HASH_COLUMNS,
+    Arrays,
+    ProfileIndex,
+    Row,
+    kind_bits,
+    sparse_row,
+    term_column,
+)
+from matchmaking.models import ContactRequest, Match, MatchFeedback, Opportunity
+
+TOP_ORGANISATIONS = 20
+OPPOSITE = {1: 2, 2: 1}
+ROUNDING_MARGIN = 1  # retrieval's scores may differ from the exact ones in the last bits
+
+
+def today() -> int:
+    return timezone.localdate().toordinal()
+
+
+# --- one pair ---------------------------------------------------------------------------------
+def pair_components(source: Row, target: Row, responsiveness: float = 1.0) -> dict[str, float]:
+    """The components of one pair and its raw score, from the two rows alone."""
+    cosine = float(np.dot(source.query.astype(np.float64), target.passage.astype(np.float64)))
+    total = sum(source.concepts.values())
+    concept = (
+        sum(w * target.expanded.get(c, 0.0) for c, w in source.concepts.items()) / total
+        if total
+        else 0.0
+    )
+    size = total * sum(target.concepts.values())
+    reciprocity = (
+        min(
+            1.0,
+            sum(w * source.expanded.get(c, 0.0) for c, w in target.concepts.items()) / size**0.5,
+        )
+        if size
+        else 0.0
+    )
+    kind = (
+        1.0
+        if scoring.is_kind_sought(source.sought, target.organisation_kind)
+        else (scoring.KIND_MISMATCH)
+    )
+    if target.kind and not scoring.is_kind_sought(target.sought, source.organisation_kind):
+        kind *= scoring.TARGET_KIND_MISMATCH
+    source_flags = {name: name in source.flags for name in scoring.FLAG_NAMES}
+    target_flags = {name: name in target.flags for name in scoring.FLAG_NAMES}
+    components = {
+        "semantic": scoring.semantic(cosine),
+        "lexical": scoring.lexical(source.query_terms, target.document_terms),
+        "concept": concept,
+        "kind": kind,
+        "complementarity": scoring.complementarity(source_flags, target_flags),
+        "reciprocity": reciprocity,
+    }
+    components["topical"] = scoring.topical(
+        components["semantic"], components["lexical"], components["concept"]
+    )
+    components["raw"] = scoring.raw_score(
+        components["topical"],
+        kind,
+        components["complementarity"],
+        reciprocity,
+        responsiveness,
+    )
+    return components
+
+
+def is_eligible(source: Row, target: Row, day: int, excluded: set[int]) -> bool:
+    """Whether the target may appear in the source's list at all."""
+    if target.organisation_id == source.organisation_id or target.organisation_id in excluded:
+        return False
+    if target.kind == 0:
+        return True
+    return target.kind == OPPOSITE.get(source.kind) and target.valid_until >= day
+
+
+# --- retrieval --------------------------------------------------------------------------------
+def _column(matrix, vector) -> np.ndarray:
+    return np.asarray((matrix @ vector.T).todense()).ravel()
+
+
+def _flags(values: np.ndarray) -> dict:
+    return {name: values[..., i] for i, name in enumerate(scoring.FLAG_NAMES)}
+
+
+def _row_flags(row: Row) -> dict:
+    return {name: name in row.flags for name in scoring.FLAG_NAMES}
+
+
+def scores_against(
+    arrays: Arrays, source: Row, day: int, excluded: set[int], responsiveness: dict[int, float]
+) -> np.ndarray:
+    """Integer scores of one source against every row (−1 where the row is not eligible)."""
+    if not arrays.rows:
+        return np.zeros(0, dtype=np.int64)
+    width = arrays.expanded.shape[1]
+    total = sum(source.concepts.values())
+    concept = _column(arrays.expanded, sparse_row(source.concepts, width)) / (total or 1.0)
+    size = np.sqrt(total * arrays.concept_totals)
+    overlap = _column(arrays.concepts, sparse_row(source.expanded, width))
+    reciprocity = np.minimum(1.0, np.divide(overlap, size, out=np.zeros_like(size), where=size > 0))
+    lexical = np.minimum(
+        1.0,
+        _column(arrays.document_terms, sparse_row(source.query_terms, HASH_COLUMNS, term_column)),
+    )
+    sought = kind_bits(source.sought)
+    kind = np.where(
+        (sought == 0) | ((arrays.partner_kinds & sought) != 0), 1.0, scoring.KIND_MISMATCH
+    )
+    own = kind_bits([source.partner_kind])
+    kind = kind * np.where(
+        (arrays.kinds == 0) | (arrays.sought == 0) | ((arrays.sought & own) != 0),
+        1.0,
+        scoring.TARGET_KIND_MISMATCH,
+    )
+    complement = scoring.complementarity(_row_flags(source), _flags(arrays.flags))
+    factors = np.array([responsiveness.get(int(o), 1.0) for o in arrays.organisation_ids])
+    topical = scoring.topical(scoring.semantic(arrays.passage @ source.query), lexical, concept)
+    raw = scoring.raw_score(topical, kind, complement, reciprocity, factors)
+    allowed = arrays.organisation_ids != source.organisation_id
+    if excluded:
+        allowed &= ~np.isin(arrays.organisation_ids, list(excluded))
+    allowed &= (arrays.kinds == 0) | (
+        (arrays.kinds == OPPOSITE.get(source.kind, -1)) & (arrays.valid_until >= day)
+    )
+    return np.where(allowed, scoring.to_score(raw), -1)
+
+
+def scores_of_sources(arrays: Arrays, target: Row, day: int) -> np.ndarray:
+    """Integer scores of every live source opportunity against one target (−1 where the
+    target is not eligible for it), without exclusions and responsiveness, which only lower
+    a score: the reverse direction of scores_against, to find the lists a target may enter."""
+    if not arrays.rows:
+        return np.zeros(0, dtype=np.int64)
+    width = arrays.expanded.shape[1]
+    overlap = _column(arrays.concepts, sparse_row(target.expanded, width))
+    concept = np.divide(
+        overlap,
+        arrays.concept_totals,
+        out=np.zeros_like(arrays.concept_totals),
+        where=arrays.concept_totals > 0,
+    )
+    target_total = sum(target.concepts.values())
+    size = np.sqrt(arrays.concept_totals * target_total)
+    back = _column(arrays.expanded, sparse_row(target.concepts, width))
+    reciprocity = np.minimum(1.0, np.divide(back, size, out=np.zeros_like(size), where=size > 0))
+    lexical = np.minimum(
+        1.0,
+        _column(arrays.query_terms, sparse_row(target.document_terms, HASH_COLUMNS, term_column)),
+    )
+    bits = kind_bits([target.partner_kind])
+    kind = np.where(
+        (arrays.sought == 0) | ((arrays.sought & bits) != 0), 1.0, scoring.KIND_MISMATCH
+    )
+    if target.kind:
+        wish = kind_bits(target.sought)
+        kind = kind * np.where(
+            (wish == 0) | ((arrays.partner_kinds & wish) != 0), 1.0, scoring.TARGET_KIND_MISMATCH
+        )
+    complement = scoring.complementarity(_flags(arrays.flags), _row_flags(target))
+    topical = scoring.topical(scoring.semantic(arrays.query @ target.passage), lexical, concept)
+    raw = scoring.raw_score(topical, kind, complement, reciprocity)
+    allowed = (arrays.kinds != 0) & (arrays.valid_until >= day)
+    allowed &= arrays.organisation_ids != target.organisation_id
+    if target.kind:
+        allowed &= arrays.kinds == OPPOSITE[target.kind]
+        allowed &= target.valid_until >= day
+    return np.where(allowed, scoring.to_score(raw), -1)
+
+
+def best_organisations(arrays: Arrays, scores: np.ndarray) -> list[int]:
+    """Organisations that may hold one of the best TOP_ORGANISATIONS cards: each whose best
+    row reaches the TOP_ORGANISATIONS-th best organisation's score, less the margin."""
+    qualifying = np.flatnonzero(scores >= scoring.MIN_STORED_SCORE - ROUNDING_MARGIN)
+    if not len(qualifying):
+        return []
+    best: dict[int, int] = {}
+    for position in qualifying[np.argsort(-scores[qualifying], kind="stable")]:
+        best.setdefault(int(arrays.organisation_ids[position]), int(scores[position]))
+    ranked = sorted(best.values(), reverse=True)
+    floor = ranked[min(len(ranked), TOP_ORGANISATIONS) - 1] - ROUNDING_MARGIN
+    return [organisation for organisation, score in best.items() if score >= floor]
+
+
+# --- cards ------------------------------------------------------------------------------------
+@dataclass
+class Card:
+    organisation_id: int
+    raw: float
+    score: int
+    best: Row  # the target profile that scored highest
+    counter: Row | None  # the best counter-opportunity, if any qualifies
+    counter_components: dict | None
+    components: dict
+
+
+def card_for(
+    source: Row, targets: list[Row], responsiveness: dict[int, float], day: int, excluded
+) -> Card | None:
+    """The card of one organisation: its best profile, and its best counter-opportunity."""
+    best: tuple | None = None
+    counter: tuple | None = None
+    for target in targets:
+        if not is_eligible(source, target, day, excluded):
+            continue
+        components = pair_components(
+            source, target, responsiveness.get(target.organisation_id, 1.0)
+        )
+        score = scoring.to_score(components["raw"])
+        if score < scoring.MIN_STORED_SCORE:
+            continue
+        key = (score, components["raw"], -target.opportunity_id)
+        if best is None or key > best[0]:
+            best = (key, target, components)
+        if target.kind and (counter is None or key > counter[0]):
+            counter = (key, target, components)
+    if best is None:
+        return None
+    return Card(
+        organisation_id=best[1].organisation_id,
+        raw=best[0][1],
+        score=best[0][0],
+        best=best[1],
+        counter=counter[1] if counter else None,
+        counter_components=counter[2] if counter else None,
+        components=best[2],
+    )
+
+
+def cards_for_source(
+    index: ProfileIndex,
+    source: Row,
+    *,
+    day: int,
+    excluded: set[int],
+    responsiveness: dict[int, float],
+) -> list[Card]:
+    """The source's best TOP_ORGANISATIONS cards, best first (ties: lower organisation id)."""
+    arrays = index.arrays()
+    scores = scores_against(arrays, source, day, excluded, responsiveness)
+    cards = []
+    for organisation_id in best_organisations(arrays, scores):
+        card = card_for(
+            source, index.rows_of_organisation(organisation_id), responsiveness, day, excluded
+        )
+        if card is not None:
+            cards.append(card)
+    cards.sort(key=card_order)
+    return cards[:TOP_ORGANISATIONS]
+
+
+def card_order(card: Card) -> tuple:
+    return (-card.score, card.organisation_id)
+
+
+# --- storing ----------------------------------------------------------------------------------
+def match_row(index: ProfileIndex, source: Row, card: Card) -> Match:
+    return Match(
+        opportunity_id=source.opportunity_id,
+        target_organisation_id=card.organisation_id,
+        target_opportunity_id=card.counter.opportunity_id if card.counter else None,
+        score=card.score,
+        explanation=explanation_for(index, source, card),
+    )
+
+
+def excluded_organisations(opportunity_ids: list[int]) -> dict[int, set[int]]:
+    """Per opportunity: organisations already in contact about it, or dismissed by its owner."""
+    excluded: dict[int, set[int]] = {pk: set() for pk in opportunity_ids}
+    for pk, sender, receiver in ContactRequest.objects.filter(
+        opportunity_id__in=opportunity_ids
+    ).values_list("opportunity_id", "sender_organisation_id", "receiver_organisation_id"):
+        excluded[pk] |= {sender, receiver}
+    for pk, organisation_id in MatchFeedback.objects.filter(
+        opportunity_id__in=opportunity_ids, is_dismissed=True
+    ).values_list("opportunity_id", "organisation_id"):
+        excluded[pk].add(organisation_id)
+    return excluded
+
+
+def responsiveness_factors() -> dict[int, float]:
+    """Organisation id → factor for leaving contact requests unanswered (only those asked)."""
+    stale = timezone.now() - dt.timedelta(days=ContactRequest.REMIND_AFTER_DAYS)
+    rows = (
+        ContactRequest.objects.values("receiver_organisation_id")
+        .annotate(
+            answered=Count("id", filter=Q(status__in=["accepted", "declined"])),
+            unanswered=Count(
+                "id", filter=Q(status="expired") | Q(status="open", created_at__lt=stale)
+            ),
+        )
+        .filter(unanswered__gt=0)
+    )
+    return {
+        row["receiver_organisation_id"]: scoring.responsiveness(row["answered"], row["unanswered"])
+        for row in rows
+    }
+
+
+def sources(index: ProfileIndex, opportunity_ids: list[int] | None = None) -> list[Row]:
+    """Live opportunity rows (all, or those of the ids) that have not expired."""
+    day = today()
+    wanted = set(opportunity_ids) if opportunity_ids is not None else None
+    return [
+        row
+        for row in index.arrays().rows
+        if row.kind and row.valid_until >= day and (wanted is None or row.opportunity_id in wanted)
+    ]
+
+
+def recompute_sources(index: ProfileIndex, opportunity_ids: list[int]) -> int:
+    """Replaces the stored lists of these opportunities (empty for those no longer live)."""
+    if not opportunity_ids:
+        return 0
+    day = today()
+    live = sources(index, opportunity_ids)
+    excluded = excluded_organisations(opportunity_ids)
+    responsiveness = responsiveness_factors()
+    rows = [
+        match_row(index, source, card)
+        for source in live
+        for card in cards_for_source(
+            index,
+            source,
+            day=day,
+            excluded=excluded[source.opportunity_id],
+            responsiveness=responsiveness,
+        )
+    ]
+    with transaction.atomic():
+        Match.objects.filter(opportunity_id__in=opportunity_ids).delete()
+        Match.objects.bulk_create(rows, batch_size=2000)
+    return len(live)
+
+
+# --- keeping lists current after a save ------------------------------------------------------
+def update_organisation(index: ProfileIndex, organisation_id: int) -> int:
+    """After the profile of an organisation or of one of its opportunities changed: its own
+    opportunities' lists are recomputed, and its card is put at its new place in every other
+    list that holds it or that it now enters. Returns the number of lists written."""
+    own = list(
+        Opportunity.objects.filter(organisation_id=organisation_id).values_list("id", flat=True)
+    )
+    recompute_sources(index, own)
+    arrays = index.arrays()
+    day = today()
+    targets = index.rows_of_organisation(organisation_id)
+    reaching = np.full(len(arrays.rows), -1)
+    for target in targets:
+        reaching = np.maximum(reaching, scores_of_sources(arrays, target, day))
+    positions = np.flatnonzero(reaching >= scoring.MIN_STORED_SCORE - ROUNDING_MARGIN)
+    lowest = _lowest_stored([int(arrays.opportunity_ids[i]) for i in positions])
+    entering = {
+        int(arrays.opportunity_ids[i])
+        for i in positions
+        if reaching[i] >= lowest.get(int(arrays.opportunity_ids[i]), 0) - ROUNDING_MARGIN
+    }
+    listing = set(
+        Match.objects.filter(target_organisation_id=organisation_id).values_list(
+            "opportunity_id", flat=True
+        )
+    )
+    affected = sorted((listing | entering) - set(own))
+    if not affected:
+        return len(own)
+    excluded = excluded_organisations(affected)
+    responsiveness = responsiveness_factors()
+    current = _stored_lists(affected)
+    live = {row.opportunity_id: row for row in sources(index, affected)}
+    refill, writes = [], {}
+    for opportunity_id in affected:
+        source = live.get(opportunity_id)
+        if source is None:
+            refill.append(opportunity_id)  # no longer live: recompute_sources empties it
+            continue
+        card = card_for(source, targets, responsiveness, day, excluded[opportunity_id])
+        stored = current.get(opportunity_id, [])
+        others = sorted(
+            (-m.score, m.target_organisation_id)
+            for m in stored
+            if m.target_organisation_id != organisation_id
+        )
+        was_listed = len(others) < len(stored)
+        entries = sorted([*others, *([card_order(card)] if card else [])])
+        stays = card is not None and card_order(card) in entries[:TOP_ORGANISATIONS]
+        if was_listed and len(stored) >= TOP_ORGANISATIONS and not stays:
+            refill.append(opportunity_id)  # a place came free: the next one moves up
+        elif stays or was_listed:
+            writes[opportunity_id] = (
+                match_row(index, source, card) if stays else None,
+                entries[TOP_ORGANISATIONS:],
+            )
+    with transaction.atomic():
+        Match.objects.filter(
+            opportunity_id__in=list(writes), target_organisation_id=organisation_id
+        ).delete()
+        for opportunity_id, (_row, overflow) in writes.items():
+            for _score, target in overflow:
+                Match.objects.filter(
+                    opportunity_id=opportunity_id, target_organisation_id=target
+                ).delete()
+        Match.objects.bulk_create([row for row, _overflow in writes.values() if row is not None])
+    recompute_sources(index, refill)
+    return len(own) + len(writes) + len(refill)
+
+
+def _lowest_stored(opportunity_ids: list[int]) -> dict[int, int]:
+    """Per full list of these, its lowest score (a card below it cannot enter)."""
+    return {
+        row["opportunity_id"]: row["lowest"]
+        for row in Match.objects.filter(opportunity_id__in=opportunity_ids)
+        .values("opportunity_id")
+        .annotate(lowest=Min("score"), count=Count("id"))
+        .filter(count__gte=TOP_ORGANISATIONS)
+    }
+
+
+def _stored_lists(opportunity_ids: list[int]) -> dict[int, list[Match]]:
+    lists: dict[int, list[Match]] = {}
+    for match in Match.objects.filter(opportunity_id__in=opportunity_ids).only(
+        "id", "opportunity_id", "target_organisation_id", "score"
+    ):
+        lists.setdefault(match.opportunity_id, []).append(match)
+    return lists

@@ -8,9 +8,10 @@ background (`tasks.matching_profiles_reembed`).
   the wheel; nothing is downloaded). German and English texts land in one space, so
   "Drehrohrofen" and "rotary kiln" are near. Uses e5's "query: " / "passage: " modes. Run it
   with OMP_NUM_THREADS=1: on two shared cores two threads are several times slower.
-- `HashingEmbedder`: feature hashing of the lemmas and compound parts. No model, no meaning
-  across languages; for synthetic benchmark data at scale and for tests that only need
-  vectors, never for quality figures.
+- `HashingEmbedder`: feature hashing of the lemmas and compound parts, plus a constant
+  component that puts its cosines in e5's range (0.75 for unrelated texts), so the same
+  calibration applies. No model, no meaning across languages: for synthetic benchmark data
+  at scale and for tests that only need vectors, never for quality figures.
 """
 
 from __future__ import annotations
@@ -65,19 +66,25 @@ class E5Embedder:
 
 
 class HashingEmbedder:
-    name = "hashing-384/v1"
+    name = "hashing-384/v2"
     dimensions = 384
+    BASELINE = 0.75  # the cosine of two texts without a shared word
 
     def embed(self, texts: list[str], mode: Mode) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for row, text in enumerate(texts):
+            hashed = np.zeros(self.dimensions - 1)
             for term, count in text_module.terms(text[:MAX_CHARACTERS], "de").items():
                 digest = hashlib.blake2b(term.encode(), digest_size=4).digest()
-                bucket = int.from_bytes(digest) % self.dimensions
-                vectors[row, bucket] += count * text_module.weight(term, "de")
-            norm = np.linalg.norm(vectors[row])
+                hashed[int.from_bytes(digest) % (self.dimensions - 1)] += count * (
+                    text_module.weight(term, "de")
+                )
+            norm = np.linalg.norm(hashed)
+            vectors[row, 0] = self.BASELINE**0.5
             if norm:
-                vectors[row] /= norm
+                vectors[row, 1:] = hashed / norm * (1 - self.BASELINE) ** 0.5
+            else:
+                vectors[row, 0] = 1.0
         return vectors
 
 

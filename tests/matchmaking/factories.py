@@ -49,7 +49,6 @@ class MatchFactory(factory.django.DjangoModelFactory):
     opportunity = factory.SubFactory(OpportunityFactory)
     target_organisation = factory.SubFactory(OrganisationFactory)
     score = 50
-    rank = factory.Sequence(lambda n: n + 1)
     explanation = factory.LazyFunction(
         lambda: {"version": 1, "shared": [], "complementary": [], "related": []}
     )

@@ -138,6 +138,8 @@ def backward_coverage(
 # --- text -------------------------------------------------------------------------------------
 def semantic(cosine):
     """e5 cosines of unrelated texts sit near 0.75, of the same topic near 0.9: rescaled 0–1."""
+    if isinstance(cosine, float | int):
+        return min(1.0, max(0.0, (cosine - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR)))
     value = np.clip(
         (np.asarray(cosine, dtype=float) - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR),
         0.0,
@@ -222,6 +224,8 @@ def complementarity(a: Mapping, b: Mapping):
     """The strongest complementarity rule that holds (0–1): industry need ↔ science
     competence and energy supplier ↔ energy-intensive user weigh 1, small ↔ large 0.6."""
     rules = complement_rules(a, b)
+    if all(isinstance(v, bool) for v in rules.values()):
+        return max([0.0] + [weight for name, weight in COMPLEMENT_RULES if rules[name]])
     value = 0.0
     for name, weight in COMPLEMENT_RULES:
         value = np.maximum(value, np.where(rules[name], weight, 0.0))
@@ -247,6 +251,12 @@ def responsiveness(answered: int, unanswered: int):
 
 # --- combining --------------------------------------------------------------------------------
 def topical(semantic_value, lexical_value, concept_value):
+    if isinstance(semantic_value, float | int) and isinstance(lexical_value, float | int):
+        return (
+            W_SEMANTIC * semantic_value
+            + W_LEXICAL * min(1.0, lexical_value)
+            + W_CONCEPT * concept_value
+        )
     value = (
         W_SEMANTIC * np.asarray(semantic_value, dtype=float)
         + W_LEXICAL * np.minimum(1.0, np.asarray(lexical_value, dtype=float))
@@ -257,6 +267,12 @@ def topical(semantic_value, lexical_value, concept_value):
 
 def raw_score(topical_value, kind_factor, complement, reciprocity, responsiveness_factor=1.0):
     """0–1 before rounding; 0 below TOPICAL_MINIMUM."""
+    values = (topical_value, kind_factor, complement, reciprocity, responsiveness_factor)
+    if all(isinstance(v, float | int) for v in values):
+        if topical_value < TOPICAL_MINIMUM:
+            return 0.0
+        bonus = 1.0 + W_COMPLEMENT * complement + W_RECIPROCITY * reciprocity
+        return min(1.0, topical_value * kind_factor * responsiveness_factor * bonus)
     topical_value = np.asarray(topical_value, dtype=float)
     value = (
         topical_value

@@ -120,6 +120,7 @@ def opportunity_list(*, visible_to, filters: OpportunityFilters | None = None) -
             "kind",
             "title",
             "description",
+            "keywords",
             "language",
             "partner_kinds",
             "project_idea",

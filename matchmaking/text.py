@@ -57,6 +57,15 @@ def _known(part: str) -> bool:
     return zipf_frequency(part.lower(), "de") >= MIN_PART_ZIPF
 
 
+def _base_form(word: str) -> str:
+    """The lemma, unless the word as written is the more common form ("Knüppel" stays,
+    although simplemma also knows the verb "knüppeln")."""
+    base = lemma(word.capitalize(), "de")
+    if zipf_frequency(word.lower(), "de") >= zipf_frequency(base, "de"):
+        return word.lower()
+    return base
+
+
 def _without_linking_s(head: str) -> str:
     """ "Hochspannungs" → "Hochspannung" (the Fugen-s of "Hochspannungslabor")."""
     if head.endswith("s") and not _known(head) and _known(head[:-1]):
@@ -79,7 +88,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
         head_parts, tail_parts = compound_parts(head), compound_parts(tail)
         if not (_known(head) or head_parts) or not (_known(tail) or tail_parts):
             continue
-        tail_lemma = lemma(tail.capitalize(), "de")
+        tail_lemma = _base_form(tail)
         return (
             *head_parts,
             *([head.lower()] if _known(head) else []),

@@ -233,11 +233,12 @@ def test_matches_matrix(api_client, users, opportunity):
 
 @pytest.mark.django_db
 def test_matches_are_ranked_with_explanation_and_outcome(api_client, owner, opportunity):
-    second = MatchFactory(opportunity=opportunity, score=60, rank=2)
+    # one card per organisation, ranked by score (the rank is the position, not stored)
+    second = MatchFactory(opportunity=opportunity, score=60)
     first = MatchFactory(
-        opportunity=opportunity, score=91, rank=1, explanation={"version": 1, "shared": ["x"]}
+        opportunity=opportunity, score=91, explanation={"version": 1, "shared": ["x"]}
     )
-    dismissed = MatchFactory(opportunity=opportunity, score=95, rank=3)
+    dismissed = MatchFactory(opportunity=opportunity, score=95)
     MatchFeedbackFactory(
         opportunity=opportunity, organisation=dismissed.target_organisation, is_dismissed=True
     )
@@ -252,6 +253,43 @@ def test_matches_are_ranked_with_explanation_and_outcome(api_client, owner, oppo
     ]
     assert body[0]["explanation"] == {"version": 1, "shared": ["x"]}
     assert body[0]["organisation"]["slug"] == first.target_organisation.slug
+    assert body[1]["organisation"]["slug"] == second.target_organisation.slug
+    assert body[0]["opportunity"] is None
+
+
+@pytest.mark.django_db
+def test_matches_with_equal_scores_are_ordered_by_organisation(api_client, owner, opportunity):
+    later, earlier = OrganisationFactory(), OrganisationFactory()
+    assert earlier.pk > later.pk
+    MatchFactory(opportunity=opportunity, score=70, target_organisation=earlier)
+    MatchFactory(opportunity=opportunity, score=70, target_organisation=later)
+    MatchFactory(opportunity=opportunity, score=80)
+    api_client.force_authenticate(owner)
+    body = api_client.get(f"{item(opportunity)}matches/").json()
+    assert [(m["rank"], m["score"]) for m in body] == [(1, 80), (2, 70), (3, 70)]
+    assert [m["organisation"]["slug"] for m in body[1:]] == [later.slug, earlier.slug]
+
+
+@pytest.mark.django_db
+def test_match_names_the_best_counter_opportunity(api_client, owner, opportunity):
+    target = OpportunityFactory(kind="request", title="Wir suchen Messzeit")
+    MatchFactory(
+        opportunity=opportunity,
+        target_organisation=target.organisation,
+        target_opportunity=target,
+        score=80,
+    )
+    api_client.force_authenticate(owner)
+    body = api_client.get(f"{item(opportunity)}matches/").json()
+    assert body[0]["opportunity"] == {
+        "id": str(target.public_id),
+        "kind": "request",
+        "title": "Wir suchen Messzeit",
+    }
+    # when the counter-opportunity is deleted, the card stays (SET_NULL) until recomputed
+    target.delete()
+    body = api_client.get(f"{item(opportunity)}matches/").json()
+    assert (body[0]["rank"], body[0]["score"], body[0]["opportunity"]) == (1, 80, None)
 
 
 @pytest.mark.django_db
@@ -261,11 +299,11 @@ def test_matches_name_the_concepts_of_all_rows_in_one_query(
     # given two engine rows (concepts by id), the second with a concept since removed
     battery = Competence.objects.get(slug="battery-storage")
     electrolysis = Competence.objects.get(slug="electrolysis")
-    for rank, concepts in ((1, [battery.pk, electrolysis.pk]), (2, [999_999])):
+    for score, concepts in ((80, [battery.pk, electrolysis.pk]), (70, [999_999])):
         MatchFactory(
             opportunity=opportunity,
-            rank=rank,
-            explanation={"v": 4, "s": concepts, "r": [], "t": [], "x": []},
+            score=score,
+            explanation={"v": 5, "s": concepts, "r": [], "t": [], "o": "profile", "x": []},
         )
     api_client.force_authenticate(fresh(owner))
     url = f"{item(opportunity)}matches/"
@@ -288,22 +326,24 @@ def test_matches_name_the_concepts_of_all_rows_in_one_query(
 def test_matches_expand_the_compact_engine_rows(
     api_client, owner, opportunity, django_assert_num_queries
 ):
-    # given an engine row as the engine stores it now (version 4: concepts by id), with a
-    # concept since removed from the taxonomy
+    # given an engine row as the engine stores it now (version 5: concepts by id), with a
+    # concept since removed from the taxonomy, sentence evidence from the counter-opportunity
     battery = Competence.objects.get(slug="battery-storage")
     grid = Competence.objects.get(slug="electrolysis")
     match = MatchFactory(
         opportunity=opportunity,
         score=77,
-        rank=1,
         explanation={
-            "v": 4,
+            "v": 5,
             "s": [battery.pk, 999_999],
             "r": [grid.pk],
+            "t": ["prüfstand", "brennstoffzelle"],
+            "e": ["Wir bieten Messzeit.", "Wir suchen Messzeit.", 0.931],
+            "o": "opportunity",
+            "p": 1,
             "c": ["science_industry", "small_large"],
             "k": ["sme", "university"],
-            "t": ["Prüfstand"],
-            "x": [0.5, 0.707, 0.31, 1.0, 0.8, 1.0],
+            "x": [0.5, 0.707, 0.31, 1.0, 0.8, 0.25],
         },
     )
     api_client.force_authenticate(fresh(owner))
@@ -312,25 +352,97 @@ def test_matches_expand_the_compact_engine_rows(
         body = api_client.get(f"{item(opportunity)}matches/").json()
     # then the API shows the readable shape, the score from the row
     assert body[0]["explanation"] == {
-        "version": 4,
+        "version": 5,
         "score": 77,
+        "is_weak": False,
         "shared": [{"slug": "battery-storage", "de": "Batteriespeicher", "en": "Battery storage"}],
+        "related": [{"slug": "electrolysis", "de": "Elektrolyse", "en": "Electrolysis"}],
+        "terms": ["prüfstand", "brennstoffzelle"],
+        "evidence": {
+            "source": "Wir bieten Messzeit.",
+            "target": "Wir suchen Messzeit.",
+            "similarity": 0.931,
+            "target_kind": "opportunity",
+        },
+        "partner_kind_sought": True,
         "complementary": [
             {"key": "science_industry", "from": "sme", "to": "university"},
             {"key": "small_large", "from": "sme", "to": "university"},
         ],
-        "related": [{"slug": "electrolysis", "de": "Elektrolyse", "en": "Electrolysis"}],
-        "terms": ["Prüfstand"],
         "components": {
-            "forward": 0.5,
-            "backward": 0.707,
-            "text": 0.31,
-            "complementarity": 1.0,
-            "partner_kind": 0.8,
-            "responsiveness": 1.0,
+            "semantic": 0.5,
+            "lexical": 0.707,
+            "concept": 0.31,
+            "kind": 1.0,
+            "complementarity": 0.8,
+            "reciprocity": 0.25,
         },
     }
+    assert (body[0]["rank"], body[0]["score"]) == (1, 77)
     assert body[0]["organisation"]["slug"] == match.target_organisation.slug
+
+
+@pytest.mark.django_db
+def test_matches_expand_a_weak_row_without_evidence_or_sought_kinds(
+    api_client, owner, opportunity, django_assert_num_queries
+):
+    # given a weak version 5 row without concepts, evidence, kinds sought or complementarity
+    MatchFactory(
+        opportunity=opportunity,
+        score=20,
+        explanation={
+            "v": 5,
+            "s": [],
+            "r": [],
+            "t": ["abwärme"],
+            "o": "profile",
+            "p": 0,
+            "w": True,
+            "x": [0.2, 0.1, 0.0, 0.0, 0.0, 0.0],
+        },
+    )
+    MatchFactory(
+        opportunity=opportunity,
+        score=10,
+        explanation={"v": 5, "s": [], "r": [], "t": [], "o": "profile", "w": True, "x": []},
+    )
+    api_client.force_authenticate(fresh(owner))
+    # when the owner reads them: no query for names, since no row has concepts
+    with django_assert_num_queries(4):
+        body = api_client.get(f"{item(opportunity)}matches/").json()
+    assert body[0]["explanation"] == {
+        "version": 5,
+        "score": 20,
+        "is_weak": True,
+        "shared": [],
+        "related": [],
+        "terms": ["abwärme"],
+        "evidence": None,
+        "partner_kind_sought": False,
+        "complementary": [],
+        "components": {
+            "semantic": 0.2,
+            "lexical": 0.1,
+            "concept": 0.0,
+            "kind": 0.0,
+            "complementarity": 0.0,
+            "reciprocity": 0.0,
+        },
+    }
+    # no "p": no kind of partner was named, so neither sought nor not sought
+    assert body[1]["explanation"]["partner_kind_sought"] is None
+    assert body[1]["explanation"]["components"] == {}
+    assert [m["rank"] for m in body] == [1, 2]
+
+
+@pytest.mark.django_db
+def test_matches_return_a_version_4_row_as_stored(api_client, owner, opportunity):
+    # version 4 rows were deleted by the migration; one that is left is not expanded
+    stored = {"v": 4, "s": [1], "r": [], "t": ["x"], "x": [0.5]}
+    MatchFactory(opportunity=opportunity, score=50, explanation=stored)
+    api_client.force_authenticate(owner)
+    body = api_client.get(f"{item(opportunity)}matches/").json()
+    assert body[0]["explanation"] == stored
 
 
 @pytest.mark.django_db

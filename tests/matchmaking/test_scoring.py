@@ -10,25 +10,59 @@ from matchmaking import scoring, text
 PARENTS = {1: None, 2: 1, 3: 2, 4: 2, 5: 1, 6: None, 7: 6, 8: 7}
 
 
-def test_tokenize_german_removes_stop_words_and_stems():
-    assert text.tokenize("Wir suchen Partner für Batteriespeicher und Elektrolyseure", "de") == [
-        "batteriespeich",
-        "elektrolyseur",
+def test_german_terms_are_lemmas_with_compound_parts_at_half_weight():
+    assert text.terms("Wir suchen Partner für Stahlknüppeln und Öfen", "de") == {
+        "stahlknüppeln": 1.0,
+        "stahl": 0.5,
+        "knüppel": 0.5,
+        "ofen": 1.0,
+    }
+
+
+def test_english_terms_are_english_lemmas_not_german_stems():
+    assert text.terms("We offer life-cycle assessments of rotary kilns", "en") == {
+        "life": 1.0,
+        "cycle": 1.0,
+        "assessment": 1.0,
+        "rotary": 1.0,
+        "kiln": 1.0,
+    }
+
+
+def test_compounds_split_only_into_words_and_the_head_comes_last():
+    assert text.compound_parts("Drehrohrofen") == ("dreh", "rohr", "ofen")
+    assert text.compound_parts("Hochspannungslabor") == (
+        "hoch",
+        "spannung",
+        "hochspannung",
+        "labor",
+    )
+    assert text.compound_parts("Elektrolyse") == ()
+    assert text.compound_parts("Energie") == ()
+    assert text.heads("Batteriespeicher und Stahlknüppel", "de") == [
+        "batteriespeicher",
+        "speicher",
+        "und",
+        "stahlknüppel",
+        "knüppel",
     ]
 
 
-def test_tokenize_english_stems():
-    assert text.tokenize("We offer insulation testing of batteries", "en") == [
-        "insul",
-        "test",
-        "batteri",
+def test_word_weights_come_from_general_language():
+    assert text.weight("und", "de") == 0.0
+    assert text.weight("drehrohrofen", "de") > text.weight("wasserstoff", "de") > text.weight(
+        "energie", "de"
+    )
+    assert text.weight("xqzwortneu", "de") == 1.0  # unknown: as rare as it gets
+
+
+def test_sentences_and_clean():
+    assert text.sentences("Erster Satz hier. Zweiter Satz! Ja.\nDritter Satz ohne Punkt") == [
+        "Erster Satz hier.",
+        "Zweiter Satz!",
+        "Dritter Satz ohne Punkt",
     ]
-
-
-def test_find_concepts_matches_compounds_and_short_terms_as_words():
-    terms = {1: ["Speicher", "storage"], 9: ["H2"], 10: ["PEM"]}
-    assert text.find_concepts("Batteriespeicher mit H2-Anbindung", terms) == {1, 9}
-    assert text.find_concepts("Ein Problem ohne Lösung", terms) == set()
+    assert text.clean("a\x00b\tc\n\n d") == "a b c d"
 
 
 def test_expand_concepts_gives_partial_credit_to_relatives():
@@ -66,16 +100,23 @@ def test_backward_coverage_is_normalised_by_both_sizes():
     assert scoring.backward_coverage(source, {7: 1.0}, expanded) == 1.0
 
 
-def test_tfidf_cosine_and_shared_terms():
-    docs = [["batteri", "speich"], ["batteri", "netz"], ["wasserstoff"]]
-    idf = scoring.inverse_document_frequencies(docs)
-    assert idf["batteri"] == pytest.approx(1.2876820724517808)
-    u = scoring.tfidf_vector(docs[0], idf)
-    v = scoring.tfidf_vector(docs[1], idf)
-    assert scoring.cosine(u, u) == pytest.approx(1.0)
-    assert scoring.cosine(u, v) == pytest.approx(0.3664468)
-    assert scoring.cosine(u, scoring.tfidf_vector(docs[2], idf)) == 0.0
-    assert scoring.shared_terms(u, v) == ["batteri"]
+def test_lexical_overlap_weighs_rare_words_and_saturates():
+    counts = {"drehrohrofen": 1.0, "zement": 1.0, "energie": 1.0}
+    weights = {t: text.weight(t, "de") for t in counts}
+    query = scoring.query_weights(counts, weights)
+    assert sum(query.values()) == pytest.approx(1.0)
+    assert query["drehrohrofen"] > query["energie"]
+    document = scoring.document_weights({"drehrohrofen": 1.0, **{f"w{i}": 1.0 for i in range(39)}})
+    assert document["drehrohrofen"] == pytest.approx(1.0)  # one occurrence, average length
+    assert scoring.lexical(query, document) == pytest.approx(query["drehrohrofen"])
+    assert scoring.lexical(query, {}) == 0.0
+
+
+def test_semantic_rescales_e5_cosines():
+    assert scoring.semantic(0.70) == 0.0
+    assert scoring.semantic(scoring.SEMANTIC_FLOOR) == 0.0
+    assert scoring.semantic(0.84) == pytest.approx(0.5)
+    assert scoring.semantic(0.95) == 1.0
 
 
 def test_complementarity_rules():
@@ -105,10 +146,10 @@ def test_complementarity_vectorised_equals_scalar():
     assert scoring.complementarity(a, b).tolist() == [0.0, 1.0, 0.6]
 
 
-def test_partner_kind_factor():
-    assert scoring.partner_kind_factor([], "sme") == 1.0
-    assert scoring.partner_kind_factor(["science"], "university") == 1.0
-    assert scoring.partner_kind_factor(["science"], "startup") == 0.5
+def test_partner_kind_sought():
+    assert scoring.is_kind_sought([], "sme") is True
+    assert scoring.is_kind_sought(["science"], "university") is True
+    assert scoring.is_kind_sought(["science"], "startup") is False
 
 
 def test_responsiveness_is_a_mild_smoothed_penalty():
@@ -118,35 +159,36 @@ def test_responsiveness_is_a_mild_smoothed_penalty():
     assert scoring.responsiveness(np.array([4, 0]), np.array([0, 2])).tolist() == [1.0, 0.9]
 
 
-def test_harmonic_mean_requires_both_directions():
-    assert scoring.harmonic_mean(1.0, 1.0) == 1.0
-    assert scoring.harmonic_mean(1.0, 0.0) == 0.0
-    assert scoring.harmonic_mean(0.0, 0.0) == 0.0
-    assert scoring.harmonic_mean(0.9, 0.3) == pytest.approx(0.45)
-
-
 def test_raw_score_and_rounding():
-    # Forward 1.0, backward 0.5, text cosine 0.25, complementary 1.0:
-    # relevance 0.6 + 0.125 + 0.15 = 0.875 and 0.3 + 0.125 + 0.15 = 0.575 → HM 0.693965…
-    raw = scoring.raw_score(1.0, 0.5, 0.25, 1.0)
-    assert raw == pytest.approx(0.6939655, abs=1e-6)
-    assert scoring.to_score(raw) == 69
-    assert scoring.to_score(scoring.raw_score(1.0, 0.5, 0.25, 1.0, 0.5, 0.9)) == 31
+    # semantic 0.5, lexical 0.4, concept 1.0: topical 0.275 + 0.1 + 0.2 = 0.575
+    topical = scoring.topical(0.5, 0.4, 1.0)
+    assert topical == pytest.approx(0.575)
+    raw = scoring.raw_score(topical, 1.0, 1.0, 1.0)
+    assert raw == pytest.approx(0.575 * 1.12)
+    assert scoring.to_score(raw) == 64
+    assert scoring.to_score(scoring.raw_score(topical, scoring.KIND_MISMATCH, 0.0, 0.0)) == 23
     assert scoring.to_score(0.125) == 13
-    assert scoring.raw_score(0.0, 0.0, 0.0, 1.0) == 0.0
+
+
+def test_off_topic_pairs_score_zero_whatever_their_complementarity():
+    below = scoring.TOPICAL_MINIMUM - 0.001
+    assert scoring.raw_score(below, 1.0, 1.0, 1.0) == 0.0
+    # on topic, the refinements add at most 12 %: a weaker but on-topic partner stays below
+    # a clearly better one
+    assert scoring.raw_score(0.30, 1.0, 1.0, 1.0) < scoring.raw_score(0.34, 1.0, 0.0, 0.0)
 
 
 def test_raw_score_vectorised_equals_scalar():
-    forward = np.array([1.0, 0.0, 0.4])
-    backward = np.array([0.5, 0.0, 0.8])
-    texts = np.array([0.25, 0.0, 0.1])
+    topical = np.array([0.575, 0.05, 0.3])
+    kind = np.array([1.0, 1.0, 0.4])
     complement = np.array([1.0, 1.0, 0.0])
-    vector = scoring.to_score(scoring.raw_score(forward, backward, texts, complement))
+    reciprocity = np.array([0.5, 0.0, 1.0])
+    vector = scoring.to_score(scoring.raw_score(topical, kind, complement, reciprocity))
     scalars = [
         scoring.to_score(scoring.raw_score(*values))
-        for values in zip(forward, backward, texts, complement, strict=True)
+        for values in zip(topical, kind, complement, reciprocity, strict=True)
     ]
-    assert vector.tolist() == scalars == [69, 0, 37]
+    assert vector.tolist() == scalars == [63, 0, 13]
 
 
 def test_explain_concepts_lists_shared_and_related():

@@ -216,7 +216,9 @@ def _words(text: str) -> list[str]:
 
 
 def keyword_rankings(evaluation_set: EvaluationSet) -> dict[str, list[str]]:
-    profiles = {row["slug"]: set(_words(organisation_text(row))) for row in evaluation_set.organisations}
+    profiles = {
+        row["slug"]: set(_words(organisation_text(row))) for row in evaluation_set.organisations
+    }
     rankings = {}
     for case in evaluation_set.cases:
         query = set(_words(case_text(case)))
@@ -246,7 +248,10 @@ def bm25_rankings(evaluation_set: EvaluationSet, k1=1.2, b=0.75) -> dict[str, li
                 continue
             length = sum(document.values())
             scores[slug] = sum(
-                idf[t] * document[t] * (k1 + 1) / (document[t] + k1 * (1 - b + b * length / average))
+                idf[t]
+                * document[t]
+                * (k1 + 1)
+                / (document[t] + k1 * (1 - b + b * length / average))
                 for t in query
                 if t in document
             )
@@ -257,7 +262,9 @@ def bm25_rankings(evaluation_set: EvaluationSet, k1=1.2, b=0.75) -> dict[str, li
 def embedding_rankings(evaluation_set: EvaluationSet, embedder=None) -> dict[str, list[str]]:
     embedder = embedder or get_embedder()
     slugs = [row["slug"] for row in evaluation_set.organisations]
-    passages = embedder.embed([organisation_text(r) for r in evaluation_set.organisations], "passage")
+    passages = embedder.embed(
+        [organisation_text(r) for r in evaluation_set.organisations], "passage"
+    )
     queries = embedder.embed([case_text(c) for c in evaluation_set.cases], "query")
     rankings = {}
     for case, query in zip(evaluation_set.cases, queries, strict=True):
@@ -312,5 +319,3 @@ def table(results: dict) -> str:
                 f"{figures['mrr']:>6.3f} {figures['recall@10']:>6.3f}"
             )
     return "\n".join(lines)
-
-

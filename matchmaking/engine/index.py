@@ -188,10 +188,11 @@ class Arrays:
     valid_until: np.ndarray
     passage: np.ndarray  # n × d
     query: np.ndarray  # n × d
-    document_terms: sparse.csr_matrix  # n × HASH_COLUMNS
-    query_terms: sparse.csr_matrix
-    concepts: sparse.csr_matrix  # n × concept ids
-    expanded: sparse.csr_matrix
+    # by column (CSC): a product with a sparse vector reads only the columns it names
+    document_terms: sparse.csc_matrix  # n × HASH_COLUMNS
+    query_terms: sparse.csc_matrix
+    concepts: sparse.csc_matrix  # n × concept ids
+    expanded: sparse.csc_matrix
     concept_totals: np.ndarray
     flags: np.ndarray  # n × len(FLAG_NAMES), bool
     partner_kinds: np.ndarray  # bit of the organisation's partner kind
@@ -241,7 +242,7 @@ def _stack(vectors: list[np.ndarray], dimensions: int) -> np.ndarray:
     return np.vstack(vectors).astype(np.float32, copy=False)
 
 
-def _sparse(maps: list[dict], column, width: int) -> sparse.csr_matrix:
+def _sparse(maps: list[dict], column, width: int) -> sparse.csc_matrix:
     indptr = [0]
     indices: list[int] = []
     data: list[float] = []
@@ -255,14 +256,7 @@ def _sparse(maps: list[dict], column, width: int) -> sparse.csr_matrix:
         shape=(len(maps), width),
     )
     matrix.sum_duplicates()
-    return matrix
-
-
-def sparse_row(values: dict, width: int, column=int) -> sparse.csr_matrix:
-    """One row; keys past the width (concepts no row has) are left out."""
-    if column is int:
-        values = {k: v for k, v in values.items() if k < width}
-    return _sparse([values], column, width)
+    return matrix.tocsc()
 
 
 _index: ProfileIndex | None = None

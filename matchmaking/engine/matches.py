@@ -24,15 +24,7 @@ from django.utils import timezone
 
 from matchmaking import scoring
 from matchmaking.engine.explain import explanation_for
-from matchmaking.engine.index import (
-    HASH_COLUMNS,
-    Arrays,
-    ProfileIndex,
-    Row,
-    kind_bits,
-    sparse_row,
-    term_column,
-)
+from matchmaking.engine.index import Arrays, ProfileIndex, Row, kind_bits, term_column
 from matchmaking.models import ContactRequest, Match, MatchFeedback, Opportunity
 
 TOP_ORGANISATIONS = 20
@@ -103,8 +95,18 @@ def is_eligible(source: Row, target: Row, day: int, excluded: set[int]) -> bool:
 
 
 # --- retrieval --------------------------------------------------------------------------------
-def _column(matrix, vector) -> np.ndarray:
-    return np.asarray((matrix @ vector.T).todense()).ravel()
+def _column(matrix, values: dict, column=int) -> np.ndarray:
+    """matrix (CSC, rows × columns) times the sparse vector `values` (key → weight): the
+    weighted sum of the few columns the vector names."""
+    weights: dict[int, float] = {}
+    for key, value in values.items():
+        position = column(key)
+        if position < matrix.shape[1]:
+            weights[position] = weights.get(position, 0.0) + value
+    if not weights:
+        return np.zeros(matrix.shape[0])
+    columns = np.fromiter(weights, dtype=np.int64, count=len(weights))
+    return matrix[:, columns] @ np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
 
 
 def _flags(values: np.ndarray) -> dict:
@@ -121,15 +123,14 @@ def scores_against(
     """Integer scores of one source against every row (−1 where the row is not eligible)."""
     if not arrays.rows:
         return np.zeros(0, dtype=np.int64)
-    width = arrays.expanded.shape[1]
     total = sum(source.concepts.values())
-    concept = _column(arrays.expanded, sparse_row(source.concepts, width)) / (total or 1.0)
+    concept = _column(arrays.expanded, source.concepts) / (total or 1.0)
     size = np.sqrt(total * arrays.concept_totals)
-    overlap = _column(arrays.concepts, sparse_row(source.expanded, width))
+    overlap = _column(arrays.concepts, source.expanded)
     reciprocity = np.minimum(1.0, np.divide(overlap, size, out=np.zeros_like(size), where=size > 0))
     lexical = np.minimum(
         1.0,
-        _column(arrays.document_terms, sparse_row(source.query_terms, HASH_COLUMNS, term_column)),
+        _column(arrays.document_terms, source.query_terms, term_column),
     )
     sought = kind_bits(source.sought)
     kind = np.where(
@@ -160,8 +161,7 @@ def scores_of_sources(arrays: Arrays, target: Row, day: int) -> np.ndarray:
     a score: the reverse direction of scores_against, to find the lists a target may enter."""
     if not arrays.rows:
         return np.zeros(0, dtype=np.int64)
-    width = arrays.expanded.shape[1]
-    overlap = _column(arrays.concepts, sparse_row(target.expanded, width))
+    overlap = _column(arrays.concepts, target.expanded)
     concept = np.divide(
         overlap,
         arrays.concept_totals,
@@ -170,11 +170,11 @@ def scores_of_sources(arrays: Arrays, target: Row, day: int) -> np.ndarray:
     )
     target_total = sum(target.concepts.values())
     size = np.sqrt(arrays.concept_totals * target_total)
-    back = _column(arrays.expanded, sparse_row(target.concepts, width))
+    back = _column(arrays.expanded, target.concepts)
     reciprocity = np.minimum(1.0, np.divide(back, size, out=np.zeros_like(size), where=size > 0))
     lexical = np.minimum(
         1.0,
-        _column(arrays.query_terms, sparse_row(target.document_terms, HASH_COLUMNS, term_column)),
+        _column(arrays.query_terms, target.document_terms, term_column),
     )
     bits = kind_bits([target.partner_kind])
     kind = np.where(

@@ -259,15 +259,16 @@ def test_matches_are_ranked_with_explanation_and_outcome(api_client, owner, oppo
 
 @pytest.mark.django_db
 def test_matches_with_equal_scores_are_ordered_by_organisation(api_client, owner, opportunity):
-    later, earlier = OrganisationFactory(), OrganisationFactory()
-    assert earlier.pk > later.pk
-    MatchFactory(opportunity=opportunity, score=70, target_organisation=earlier)
-    MatchFactory(opportunity=opportunity, score=70, target_organisation=later)
+    low, high = OrganisationFactory(), OrganisationFactory()
+    assert low.pk < high.pk
+    # the higher organisation id is stored first: the order does not follow the insertion
+    MatchFactory(opportunity=opportunity, score=70, target_organisation=high)
+    MatchFactory(opportunity=opportunity, score=70, target_organisation=low)
     MatchFactory(opportunity=opportunity, score=80)
     api_client.force_authenticate(owner)
     body = api_client.get(f"{item(opportunity)}matches/").json()
     assert [(m["rank"], m["score"]) for m in body] == [(1, 80), (2, 70), (3, 70)]
-    assert [m["organisation"]["slug"] for m in body[1:]] == [later.slug, earlier.slug]
+    assert [m["organisation"]["slug"] for m in body[1:]] == [low.slug, high.slug]
 
 
 @pytest.mark.django_db

@@ -330,11 +330,15 @@ def test_republishing_an_expired_opportunity_asks_for_a_new_date(client, owner, 
 
 @pytest.mark.django_db
 def test_owner_sees_ranked_matches_with_score_and_explanation(client, users, opportunity):
-    # given two matches, the better one ranked first, with an explanation
+    # given two matches (one card per organisation), the better one first, with an explanation
+    # and the organisation's best counter-opportunity
+    counter = OpportunityFactory(kind="request", title="Elektrolyseur gesucht")
+    MatchFactory(opportunity=opportunity, score=40)
     first = MatchFactory(
         opportunity=opportunity,
         score=82,
-        rank=1,
+        target_organisation=counter.organisation,
+        target_opportunity=counter,
         explanation={
             "version": 1,
             "shared": [{"slug": "h2", "name_de": "Wasserstoff", "name_en": "Hydrogen"}],
@@ -342,17 +346,21 @@ def test_owner_sees_ranked_matches_with_score_and_explanation(client, users, opp
             "related": [],
         },
     )
-    MatchFactory(opportunity=opportunity, score=40, rank=2)
     # when the owner opens the page
     login_as(client, users, "owner")
     response = client.get(detail_url(opportunity))
-    # then the matches are in rank order with the score as text and the explanation
+    # then the matches are ranked by score with the score as text and the explanation
     html = response.content.decode()
-    assert [m.score for m in response.context["matches"]] == [82, 40]
+    assert [(m.rank, m.score) for m in response.context["matches"]] == [(1, 82), (2, 40)]
+    assert "Rank 1:" in html
+    assert "Rank 2:" in html
     assert "82 / 100" in html
     assert "Hydrogen" in html
     assert "Anlagenbau" in html
     assert first.target_organisation.name in html
+    assert "Matching opportunity:" in html
+    assert detail_url(counter) in html
+    assert "Elektrolyseur gesucht" in html
     # and partners who do not manage it see no matches
     for actor in ["other_partner", "member"]:
         login_as(client, users, actor)
@@ -361,18 +369,22 @@ def test_owner_sees_ranked_matches_with_score_and_explanation(client, users, opp
 
 @pytest.mark.django_db
 def test_owner_sees_the_compact_engine_rows_in_words(client, users, opportunity):
-    # given an engine row as stored now (version 4: concepts by id)
+    # given an engine row as stored now (version 5: concepts by id, sentence evidence)
     battery = Competence.objects.get(slug="battery-storage")
     electrolysis = Competence.objects.get(slug="electrolysis")
     MatchFactory(
         opportunity=opportunity,
+        score=70,
         explanation={
-            "v": 4,
+            "v": 5,
             "s": [battery.pk],
             "r": [electrolysis.pk],
+            "t": ["prüfstand"],
+            "e": ["Wir betreiben einen Prüfstand.", "Prüfstände sind unser Fach.", 0.91],
+            "o": "profile",
+            "p": 0,
             "c": ["science_industry"],
             "k": ["large_enterprise", "research_institute"],
-            "t": ["Prüfstand"],
             "x": [1.0, 0.7, 0.3, 1.0, 1.0, 1.0],
         },
     )
@@ -383,7 +395,45 @@ def test_owner_sees_the_compact_engine_rows_in_words(client, users, opportunity)
     assert "Battery storage" in html
     assert "Electrolysis" in html
     assert "Large enterprise ↔ Research institute" in html
+    assert "prüfstand" in html
+    assert "Closest statements" in html
+    assert "“Wir betreiben einen Prüfstand.”" in html
+    assert "their profile:" in html
+    assert "“Prüfstände sind unser Fach.”" in html
+    assert "not the kind you are looking for" in html
+    assert "Weak match" not in html
     assert f">{battery.pk}<" not in html
+
+
+@pytest.mark.django_db
+def test_owner_sees_a_weak_match_as_weak_without_confident_reasons(client, users, opportunity):
+    # given a weak engine row that still has evidence and a complementarity rule
+    MatchFactory(
+        opportunity=opportunity,
+        score=20,
+        explanation={
+            "v": 5,
+            "s": [],
+            "r": [],
+            "t": ["abwärme"],
+            "e": ["Wir nutzen Abwärme.", "Abwärme fällt an.", 0.87],
+            "o": "opportunity",
+            "c": ["science_industry"],
+            "k": ["large_enterprise", "research_institute"],
+            "w": True,
+            "x": [0.2, 0.1, 0.0, 0.0, 1.0, 0.0],
+        },
+    )
+    login_as(client, users, "owner")
+    html = client.get(detail_url(opportunity)).content.decode()
+    # then the card says it is weak and shows the shared word, but no evidence or rule
+    assert "Weak match: the texts and competences overlap only a little." in html
+    assert "abwärme" in html
+    assert "Closest statements" not in html
+    assert "Wir nutzen Abwärme." not in html
+    assert "Large enterprise ↔ Research institute" not in html
+    assert "Kind of partner" not in html
+    assert "No explanation available." not in html
 
 
 @pytest.mark.django_db

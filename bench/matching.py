@@ -130,7 +130,7 @@ def full_rebuild() -> None:
     rebuild.drop_stale()
     engine.reset_index()
     t = time.perf_counter()
-    engine.get_index().arrays()
+    engine.get_index().view()
     index_seconds = time.perf_counter() - t
     for chunk in rebuild.opportunity_chunks():
         t = time.perf_counter()

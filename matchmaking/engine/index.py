@@ -102,79 +102,116 @@ def _rows_queryset():
 
 
 class ProfileIndex:
-    """Rows in slots; arrays over the slots for vectorised scoring (rebuilt lazily)."""
+    """The live rows in two blocks of arrays: the base, built when the index is loaded (its
+    changed or deleted rows are masked out), and a small delta of rows changed since, rebuilt
+    on change. After MAX_DELTA changed rows the index is loaded anew."""
+
+    MAX_DELTA = 2000
 
     def __init__(self, taxonomy: Taxonomy, rows: list[Row]):
         self.taxonomy = taxonomy
-        self.rows: list[Row] = []
-        self.slot_of: dict[int, int] = {}  # profile id → slot
         self.loaded_at = timezone.now()
-        self._arrays_for = -1
+        self.base = Arrays.of(rows)
+        self.base_alive = np.ones(len(rows), dtype=bool)
+        self.base_position = {row.profile_id: i for i, row in enumerate(rows)}
+        self.delta: dict[int, Row] = {}
+        self.live: dict[int, Row] = {row.profile_id: row for row in rows}
+        self.by_organisation: dict[int, dict[int, Row]] = {}
         for row in rows:
-            self._put(row)
+            self.by_organisation.setdefault(row.organisation_id, {})[row.profile_id] = row
+        self._view: View | None = None
 
     # --- keeping current --------------------------------------------------------------------
     @classmethod
     def load(cls) -> ProfileIndex:
         taxonomy = Taxonomy.load()
-        index = cls(taxonomy, [])
-        index.loaded_at = timezone.now()
-        for profile in _rows_queryset().iterator(chunk_size=2000):
-            index._put(_row(profile, taxonomy))
+        loaded_at = timezone.now()
+        rows = [_row(profile, taxonomy) for profile in _rows_queryset().iterator(chunk_size=2000)]
+        index = cls(taxonomy, rows)
+        index.loaded_at = loaded_at
         return index
 
-    def _put(self, row: Row) -> None:
-        old = self.slot_of.get(row.profile_id)
-        if old is not None:
-            self.rows[old] = None  # dead slot
-        self.slot_of[row.profile_id] = len(self.rows)
-        self.rows.append(row)
-        self._arrays_for = -1
-
     def _drop(self, profile_id: int) -> None:
-        old = self.slot_of.pop(profile_id, None)
-        if old is not None:
-            self.rows[old] = None
-            self._arrays_for = -1
+        row = self.live.pop(profile_id, None)
+        if row is None:
+            return
+        self.by_organisation.get(row.organisation_id, {}).pop(profile_id, None)
+        self.delta.pop(profile_id, None)
+        position = self.base_position.get(profile_id)
+        if position is not None:
+            self.base_alive[position] = False
+        self._view = None
+
+    def _put(self, row: Row) -> None:
+        self._drop(row.profile_id)
+        self.live[row.profile_id] = row
+        self.delta[row.profile_id] = row
+        self.by_organisation.setdefault(row.organisation_id, {})[row.profile_id] = row
+        self._view = None
 
     def sync(self) -> bool:
         """Reads what changed since the last sync. False if the index should be reloaded."""
         since = self.loaded_at - RECENT
         now = timezone.now()
-        changed = MatchingProfile.objects.filter(updated_at__gte=since).select_related("embedding")
-        for profile in changed:
-            row = self.rows[self.slot_of[profile.pk]] if profile.pk in self.slot_of else None
-            if profile.is_active and profile.embedding_id is not None:
-                if row is None or row.updated_at != profile.updated_at:
-                    self._put(_row(profile, self.taxonomy))
-            else:
-                self._drop(profile.pk)
+        recent = MatchingProfile.objects.filter(updated_at__gte=since).values_list(
+            "pk", "updated_at", "is_active", "embedding_id"
+        )
+        changed = []
+        for pk, updated_at, is_active, embedding_id in recent:
+            row = self.live.get(pk)
+            if not is_active or embedding_id is None:
+                self._drop(pk)
+            elif row is None or row.updated_at != updated_at:
+                changed.append(pk)
+        if len(self.delta) + len(changed) > self.MAX_DELTA:
+            return False
+        for profile in _rows_queryset().filter(pk__in=changed):
+            self._put(_row(profile, self.taxonomy))
         self.loaded_at = now
         alive = _rows_queryset().count()
-        if alive != len(self.slot_of):
+        if alive != len(self.live):
             present = set(_rows_queryset().values_list("pk", flat=True))
-            for profile_id in set(self.slot_of) - present:
+            for profile_id in set(self.live) - present:
                 self._drop(profile_id)
-            if present - set(self.slot_of):
+            if present - set(self.live):
                 return False  # rows older than RECENT that this index never saw
-        return len(self.rows) <= len(self.slot_of) / (1 - MAX_DEAD_SHARE) + 100
+        return True
 
-    # --- arrays -----------------------------------------------------------------------------
-    def arrays(self) -> Arrays:
-        if self._arrays_for != len(self.rows) or self._arrays is None:
-            self._arrays = Arrays.of([r for r in self.rows if r is not None])
-            self._arrays_for = len(self.rows)
-        return self._arrays
+    # --- reading ----------------------------------------------------------------------------
+    def view(self) -> View:
+        if self._view is None:
+            self._view = View(
+                [
+                    (self.base, self.base_alive),
+                    (delta := Arrays.of(list(self.delta.values())), np.ones(len(delta.rows), bool)),
+                ]
+            )
+        return self._view
 
     def row(self, profile_id: int) -> Row | None:
-        slot = self.slot_of.get(profile_id)
-        return self.rows[slot] if slot is not None else None
+        return self.live.get(profile_id)
 
     def rows_of_organisation(self, organisation_id: int) -> list[Row]:
-        arrays = self.arrays()
-        return [arrays.rows[i] for i in arrays.by_organisation.get(organisation_id, ())]
+        rows = self.by_organisation.get(organisation_id, {})
+        return [rows[pk] for pk in sorted(rows)]
 
-    _arrays: Arrays | None = None
+
+class View:
+    """The blocks as one sequence of positions: `map` runs a vectorised function on each
+    block and joins the results, −1 at dead positions."""
+
+    def __init__(self, parts: list[tuple[Arrays, np.ndarray]]):
+        self.parts = parts
+        self.organisation_ids = np.concatenate([a.organisation_ids for a, _ in parts])
+        self.opportunity_ids = np.concatenate([a.opportunity_ids for a, _ in parts])
+        self.rows = [row for a, alive in parts for row, ok in zip(a.rows, alive, strict=True) if ok]
+
+    def map(self, function) -> np.ndarray:
+        results = [
+            np.where(alive, function(arrays), -1) if len(arrays.rows) else np.zeros(0, np.int64)
+            for arrays, alive in self.parts
+        ]
+        return np.concatenate(results).astype(np.int64)
 
 
 @dataclass

@@ -196,7 +196,7 @@ def scores_of_sources(arrays: Arrays, target: Row, day: int) -> np.ndarray:
     return np.where(allowed, scoring.to_score(raw), -1)
 
 
-def best_organisations(arrays: Arrays, scores: np.ndarray) -> list[int]:
+def best_organisations(organisation_ids: np.ndarray, scores: np.ndarray) -> list[int]:
     """Organisations that may hold one of the best TOP_ORGANISATIONS cards: each whose best
     row reaches the TOP_ORGANISATIONS-th best organisation's score, less the margin."""
     qualifying = np.flatnonzero(scores >= scoring.MIN_STORED_SCORE - ROUNDING_MARGIN)
@@ -204,7 +204,7 @@ def best_organisations(arrays: Arrays, scores: np.ndarray) -> list[int]:
         return []
     best: dict[int, int] = {}
     for position in qualifying[np.argsort(-scores[qualifying], kind="stable")]:
-        best.setdefault(int(arrays.organisation_ids[position]), int(scores[position]))
+        best.setdefault(int(organisation_ids[position]), int(scores[position]))
     ranked = sorted(best.values(), reverse=True)
     floor = ranked[min(len(ranked), TOP_ORGANISATIONS) - 1] - ROUNDING_MARGIN
     return [organisation for organisation, score in best.items() if score >= floor]
@@ -264,10 +264,10 @@ def cards_for_source(
     responsiveness: dict[int, float],
 ) -> list[Card]:
     """The source's best TOP_ORGANISATIONS cards, best first (ties: lower organisation id)."""
-    arrays = index.arrays()
-    scores = scores_against(arrays, source, day, excluded, responsiveness)
+    view = index.view()
+    scores = view.map(lambda arrays: scores_against(arrays, source, day, excluded, responsiveness))
     cards = []
-    for organisation_id in best_organisations(arrays, scores):
+    for organisation_id in best_organisations(view.organisation_ids, scores):
         card = card_for(
             source, index.rows_of_organisation(organisation_id), responsiveness, day, excluded
         )
@@ -331,7 +331,7 @@ def sources(index: ProfileIndex, opportunity_ids: list[int] | None = None) -> li
     wanted = set(opportunity_ids) if opportunity_ids is not None else None
     return [
         row
-        for row in index.arrays().rows
+        for row in index.view().rows
         if row.kind and row.valid_until >= day and (wanted is None or row.opportunity_id in wanted)
     ]
 
@@ -370,18 +370,20 @@ def update_organisation(index: ProfileIndex, organisation_id: int) -> int:
         Opportunity.objects.filter(organisation_id=organisation_id).values_list("id", flat=True)
     )
     recompute_sources(index, own)
-    arrays = index.arrays()
+    view = index.view()
     day = today()
     targets = index.rows_of_organisation(organisation_id)
-    reaching = np.full(len(arrays.rows), -1)
+    reaching = np.full(len(view.opportunity_ids), -1)
     for target in targets:
-        reaching = np.maximum(reaching, scores_of_sources(arrays, target, day))
+        reaching = np.maximum(
+            reaching, view.map(lambda arrays, t=target: scores_of_sources(arrays, t, day))
+        )
     positions = np.flatnonzero(reaching >= scoring.MIN_STORED_SCORE - ROUNDING_MARGIN)
-    lowest = _lowest_stored([int(arrays.opportunity_ids[i]) for i in positions])
+    lowest = _lowest_stored([int(view.opportunity_ids[i]) for i in positions])
     entering = {
-        int(arrays.opportunity_ids[i])
+        int(view.opportunity_ids[i])
         for i in positions
-        if reaching[i] >= lowest.get(int(arrays.opportunity_ids[i]), 0) - ROUNDING_MARGIN
+        if reaching[i] >= lowest.get(int(view.opportunity_ids[i]), 0) - ROUNDING_MARGIN
     }
     listing = set(
         Match.objects.filter(target_organisation_id=organisation_id).values_list(

@@ -180,6 +180,127 @@ def test_bad_input_is_refused_and_nothing_saved(
     assert Opportunity.objects.count() == 0
 
 
+# --- Keywords ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_create_with_keywords_round_trips(api_client, owner, organisation):
+    api_client.force_authenticate(owner)
+    keywords = ["Drehrohrofen", "Abwärme", "Power-to-Heat"]
+    response = api_client.post(LIST, payload(organisation, keywords=keywords), format="json")
+    assert response.status_code == 201
+    assert response.json()["keywords"] == keywords
+    opportunity = Opportunity.objects.get()
+    assert opportunity.keywords == "Drehrohrofen, Abwärme, Power-to-Heat"
+    # and the list and the detail return them as they were sent
+    assert api_client.get(item(opportunity)).json()["keywords"] == keywords
+    assert api_client.get(LIST).json()["results"][0]["keywords"] == keywords
+
+
+@pytest.mark.django_db
+def test_keywords_are_cleaned_and_duplicates_dropped(api_client, owner, organisation):
+    api_client.force_authenticate(owner)
+    response = api_client.post(
+        LIST,
+        payload(
+            organisation,
+            keywords=["Wasser\tstoff", "\x1bWärmepumpe\x7f", "wärmepumpe", "Zeilen\numbruch"],
+        ),
+        format="json",
+    )
+    assert response.status_code == 201
+    # control characters are gone (a tab or line break between words reads as a space);
+    # the same keyword in another case is kept once
+    assert response.json()["keywords"] == ["Wasser stoff", "Wärmepumpe", "Zeilen umbruch"]
+    assert Opportunity.objects.get().keywords == "Wasser stoff, Wärmepumpe, Zeilen umbruch"
+
+
+@pytest.mark.django_db
+def test_keywords_default_to_none_and_patch_replaces_them(api_client, owner, organisation):
+    api_client.force_authenticate(owner)
+    body = api_client.post(LIST, payload(organisation), format="json").json()
+    assert body["keywords"] == []
+    url = f"{LIST}{body['id']}/"
+    response = api_client.patch(url, {"keywords": ["Sinterofen"]}, format="json")
+    assert (response.status_code, response.json()["keywords"]) == (200, ["Sinterofen"])
+    # a PATCH without keywords leaves them; an empty list clears them
+    assert api_client.patch(url, {"title": "Neu"}, format="json").json()["keywords"] == [
+        "Sinterofen"
+    ]
+    assert api_client.patch(url, {"keywords": []}, format="json").json()["keywords"] == []
+    assert Opportunity.objects.get().keywords == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("keywords", "errors"),
+    [
+        (
+            [f"Wort {n}" for n in range(31)],
+            {"keywords": ["Ensure this field has no more than 30 elements."]},
+        ),
+        # the error names the item, as for the other lists (partner_kinds.0)
+        (
+            ["Wärme", "x" * 61],
+            {"keywords.1": ["Ensure this field has no more than 60 characters."]},
+        ),
+        (["Wärme, Kälte"], {"keywords": ["A keyword may not contain a comma."]}),
+        ("Wärme", {"keywords": ['Expected a list of items but got type "str".']}),
+    ],
+    ids=["31 keywords", "61 characters", "comma", "not a list"],
+)
+def test_bad_keywords_are_refused_and_nothing_saved(
+    api_client, owner, organisation, keywords, errors
+):
+    api_client.force_authenticate(owner)
+    response = api_client.post(LIST, payload(organisation, keywords=keywords), format="json")
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "invalid"
+    assert body["errors"] == errors
+    assert Opportunity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_keyword_of_60_characters_is_accepted(api_client, owner, organisation):
+    api_client.force_authenticate(owner)
+    response = api_client.post(LIST, payload(organisation, keywords=["x" * 60]), format="json")
+    assert (response.status_code, response.json()["keywords"]) == (201, ["x" * 60])
+
+
+@pytest.mark.django_db
+def test_thirty_keywords_of_sixty_characters_are_refused_above_500_in_all(
+    api_client, owner, organisation
+):
+    # 30 keywords of 60 characters pass each limit but not the 500 characters of the column
+    api_client.force_authenticate(owner)
+    keywords = [f"{n:02d}" + "x" * 58 for n in range(30)]
+    response = api_client.post(LIST, payload(organisation, keywords=keywords), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "keywords": ["The keywords may have at most 500 characters in all."]
+    }
+    assert Opportunity.objects.count() == 0
+    # exactly 30 short ones are accepted
+    keywords = [f"Wort {n}" for n in range(30)]
+    response = api_client.post(LIST, payload(organisation, keywords=keywords), format="json")
+    assert (response.status_code, response.json()["keywords"]) == (201, keywords)
+
+
+@pytest.mark.django_db
+def test_search_finds_a_word_that_is_only_in_the_keywords(api_client, owner, organisation):
+    opportunity_of(owner, organisation, title="A", keywords="Drehrohrofen, Abwärme")
+    opportunity_of(owner, organisation, title="B", description="Ein Sinterofen.")
+    api_client.force_authenticate(owner)
+
+    def titles(q):
+        return sorted(o["title"] for o in api_client.get(LIST, {"q": q}).json()["results"])
+
+    assert titles("drehrohr") == ["A"]
+    assert titles("ofen") == ["A", "B"]
+    assert titles("drehrohrofen sinter") == []
+
+
 @pytest.mark.django_db
 def test_create_for_a_foreign_organisation_is_403(api_client, owner):
     api_client.force_authenticate(owner)

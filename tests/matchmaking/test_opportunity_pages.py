@@ -270,6 +270,77 @@ def test_create_refuses_bad_input_and_saves_nothing(
 
 
 @pytest.mark.django_db
+def test_create_saves_the_keywords_cleaned(client, owner, organisation):
+    client.force_login(owner)
+    response = client.post(
+        reverse("matchmaking:opportunity_create"),
+        form_data(
+            organisation=organisation.pk,
+            keywords=" Drehrohrofen ,Abwärme,, drehrohrofen, Power\tto\x07Heat ",
+        ),
+    )
+    assert response.status_code == 302
+    # spaces trimmed, empty entries and a repeated keyword dropped, control characters out
+    opportunity = Opportunity.objects.get()
+    assert opportunity.keywords == "Drehrohrofen, Abwärme, Power to Heat"
+    assert opportunity.keyword_list == ["Drehrohrofen", "Abwärme", "Power to Heat"]
+    # and the edit form shows them as saved
+    form = client.get(detail_url(opportunity, "opportunity_edit")).context["form"]
+    assert form["keywords"].value() == "Drehrohrofen, Abwärme, Power to Heat"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("keywords", "message"),
+    [
+        (", ".join(f"W{n}" for n in range(31)), "Enter at most 30 keywords."),
+        ("Wärme, " + "x" * 61, "A keyword may have at most 60 characters."),
+        ("x" * 501, "Ensure this value has at most 500 characters (it has 501)."),
+    ],
+    ids=["31 keywords", "61 characters", "501 characters"],
+)
+def test_create_refuses_bad_keywords(client, owner, organisation, keywords, message):
+    client.force_login(owner)
+    response = client.post(
+        reverse("matchmaking:opportunity_create"),
+        form_data(organisation=organisation.pk, keywords=keywords),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["keywords"] == [message]
+    assert Opportunity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_edit_changes_the_keywords(client, owner, opportunity):
+    client.force_login(owner)
+    response = client.post(
+        detail_url(opportunity, "opportunity_edit"),
+        form_data(title=opportunity.title, kind="offer", keywords="Sinterofen, Abwärme"),
+    )
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.keywords == "Sinterofen, Abwärme"
+    assert "keywords" in AuditRecord.objects.get().data["fields"]
+
+
+@pytest.mark.django_db
+def test_list_search_finds_a_word_that_is_only_in_the_keywords(client, owner, organisation):
+    opportunity_of(owner, organisation, title="Offer A", keywords="Drehrohrofen, Abwärme")
+    opportunity_of(owner, organisation, title="Offer B", description="Ein Sinterofen.")
+    client.force_login(owner)
+    url = reverse("matchmaking:opportunity_list")
+
+    def titles(q):
+        return sorted(o.title for o in client.get(url, {"q": q}).context["page"].object_list)
+
+    assert titles("drehrohrofen") == ["Offer A"]
+    assert titles("DREHROHR") == ["Offer A"]
+    assert titles("abwärme") == ["Offer A"]
+    assert titles("ofen") == ["Offer A", "Offer B"]
+    assert titles("abwärme sinterofen") == []
+
+
+@pytest.mark.django_db
 def test_create_for_a_foreign_organisation_is_refused(client, owner):
     client.force_login(owner)
     foreign = OrganisationFactory()

@@ -10,6 +10,7 @@ from matchmaking.services.contact_requests import contact_request_create
 from matchmaking.services.opportunities import (
     forwarding_create,
     match_dismiss,
+    match_restore,
     opportunity_create,
     opportunity_update,
 )
@@ -75,19 +76,46 @@ def test_matching_runs_only_after_commit(
 ):
     calls = []
     monkeypatch.setattr(
-        "matchmaking.tasks.recompute_opportunity_matches.delay", lambda pk: calls.append(pk)
+        "matchmaking.tasks.matching_organisation_update.delay", lambda pk: calls.append(pk)
     )
     monkeypatch.setattr(
         "matchmaking.services.opportunities.schedule_opportunity_matching",
         scheduling.schedule_opportunity_matching,
     )
     with django_capture_on_commit_callbacks() as callbacks:
-        opportunity = create(owner, organisation, status="published")
-    # nothing is queued inside the transaction; the task is queued on commit
+        create(owner, organisation, status="published")
+    # nothing is queued inside the transaction; on commit, the profiles of the opportunity's
+    # organisation are re-derived (which updates every list they touch)
     assert calls == []
     for callback in callbacks:
         callback()
-    assert calls == [opportunity.pk]
+    assert calls == [organisation.pk]
+
+
+@pytest.mark.django_db
+def test_dismiss_and_restore_recompute_only_the_opportunitys_list_after_commit(
+    owner, organisation, monkeypatch, django_capture_on_commit_callbacks
+):
+    calls = []
+    monkeypatch.setattr(
+        "matchmaking.tasks.matching_opportunities_recompute.delay", calls.append
+    )
+    monkeypatch.setattr(
+        "matchmaking.tasks.matching_organisation_update.delay",
+        lambda pk: pytest.fail("a dismissal re-derives no profile"),
+    )
+    opportunity = opportunity_of(owner, organisation)
+    match = MatchFactory(opportunity=opportunity)
+    with django_capture_on_commit_callbacks(execute=True):
+        match_dismiss(
+            actor=owner, opportunity=opportunity, organisation=match.target_organisation
+        )
+    assert calls == [[opportunity.pk]]
+    with django_capture_on_commit_callbacks(execute=True):
+        match_restore(
+            actor=owner, opportunity=opportunity, organisation=match.target_organisation
+        )
+    assert calls == [[opportunity.pk], [opportunity.pk]]
 
 
 @pytest.mark.django_db

@@ -103,9 +103,8 @@ def embedding_throughput() -> None:
         model.embed(texts, "passage")
         seconds = time.perf_counter() - started
         print(f"  {label:<22} {len(texts) / seconds:7.1f} texts/s per process")
-    print(
-        f"  peak memory of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
-    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory of this process {peak:.0f} MiB")
 
 
 def seed() -> None:

@@ -194,7 +194,7 @@ def _with_keyword_text(validated: dict) -> dict:
 
 
 OPPORTUNITY_FILTERS = [
-    OpenApiParameter("q", str, description="Words in title or description."),
+    OpenApiParameter("q", str, description="Words in title, description or keywords."),
     OpenApiParameter("kind", str, enum=Opportunity.Kind.values),
     OpenApiParameter("competence", str, description="Competence slug (includes narrower ones)."),
     OpenApiParameter(

@@ -87,6 +87,7 @@ class PersonListFilterSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
+    # 404: a page number out of range (the paginator's answer)
     list=extend_schema(
         parameters=[
             OpenApiParameter(
@@ -102,7 +103,12 @@ class PersonListFilterSerializer(serializers.Serializer):
                 description="Competence slug; narrower concepts are included.",
             ),
         ],
-        responses={200: PersonSerializer(many=True), 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={
+            200: PersonSerializer(many=True),
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            404: ErrorSerializer,
+        },
     ),
     retrieve=extend_schema(
         responses={200: PersonSerializer, 401: ErrorSerializer, 404: ErrorSerializer}

@@ -140,7 +140,9 @@ def test_closing_drops_the_list_and_the_cards_of_others(cluster):
     assert not Match.objects.filter(opportunity=offer).exists()
     assert not Match.objects.filter(target_opportunity=offer).exists()
     # the institute's profile still fits the request: its card stays, without the offer
-    card = Match.objects.get(opportunity=cluster["request"], target_organisation=cluster["institute"])
+    card = Match.objects.get(
+        opportunity=cluster["request"], target_organisation=cluster["institute"]
+    )
     assert card.target_opportunity_id is None
 
 
@@ -299,7 +301,9 @@ def test_incremental_updates_store_exactly_what_a_rebuild_stores(db, seed):
                 kind=generator.choice(["offer", "request"]),
                 title=f"{title} {len(opportunities)}",
                 description=text,
-                partner_kinds=generator.sample(["industry", "sme", "science"], generator.randint(0, 1)),
+                partner_kinds=generator.sample(
+                    ["industry", "sme", "science"], generator.randint(0, 1)
+                ),
                 competences=concepts(*generator.sample(COMPETENCES, generator.randint(0, 2))),
             )
             opportunities.append(opportunity)

@@ -272,6 +272,9 @@ def test_create_refuses_bad_input_and_saves_nothing(
 @pytest.mark.django_db
 def test_create_saves_the_keywords_cleaned(client, owner, organisation):
     client.force_login(owner)
+    page = client.get(reverse("matchmaking:opportunity_create")).content.decode()
+    assert 'name="keywords"' in page
+    assert 'maxlength="500"' in page
     response = client.post(
         reverse("matchmaking:opportunity_create"),
         form_data(

@@ -97,9 +97,7 @@ def test_dismiss_and_restore_recompute_only_the_opportunitys_list_after_commit(
     owner, organisation, monkeypatch, django_capture_on_commit_callbacks
 ):
     calls = []
-    monkeypatch.setattr(
-        "matchmaking.tasks.matching_opportunities_recompute.delay", calls.append
-    )
+    monkeypatch.setattr("matchmaking.tasks.matching_opportunities_recompute.delay", calls.append)
     monkeypatch.setattr(
         "matchmaking.tasks.matching_organisation_update.delay",
         lambda pk: pytest.fail("a dismissal re-derives no profile"),
@@ -107,14 +105,10 @@ def test_dismiss_and_restore_recompute_only_the_opportunitys_list_after_commit(
     opportunity = opportunity_of(owner, organisation)
     match = MatchFactory(opportunity=opportunity)
     with django_capture_on_commit_callbacks(execute=True):
-        match_dismiss(
-            actor=owner, opportunity=opportunity, organisation=match.target_organisation
-        )
+        match_dismiss(actor=owner, opportunity=opportunity, organisation=match.target_organisation)
     assert calls == [[opportunity.pk]]
     with django_capture_on_commit_callbacks(execute=True):
-        match_restore(
-            actor=owner, opportunity=opportunity, organisation=match.target_organisation
-        )
+        match_restore(actor=owner, opportunity=opportunity, organisation=match.target_organisation)
     assert calls == [[opportunity.pk], [opportunity.pk]]
 
 
@@ -256,3 +250,59 @@ def test_forwarding_rules(staff, owner, organisation):
     with pytest.raises(ValidationError):
         forwarding_create(actor=staff, opportunity=confidential, organisation=target)
     assert Forwarding.objects.count() == 1
+
+
+# --- Keywords ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_keywords_are_normalised(owner, organisation):
+    opportunity = create(
+        owner,
+        organisation,
+        keywords="Abwärme,\x00Drehrohr\x1fofen , abwärme,\u200b,  Power \r\n to  Heat",
+    )
+    # control characters (and a zero-width space) out, spaces collapsed, empty entries and
+    # a repeated keyword (in any case) dropped, the first spelling kept
+    assert opportunity.keywords == "Abwärme, Drehrohr ofen, Power to Heat"
+    opportunity.refresh_from_db()
+    assert opportunity.keyword_list == ["Abwärme", "Drehrohr ofen", "Power to Heat"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("keywords", "message"),
+    [
+        (",".join(f"w{n}" for n in range(31)), "Enter at most 30 keywords."),
+        ("x" * 61, "A keyword may have at most 60 characters."),
+        (", ".join(f"{n:02d}" + "x" * 58 for n in range(30)), "at most 500 characters in all"),
+        (["a", "b"], "Enter the keywords as text, separated by commas."),
+    ],
+    ids=["31 keywords", "61 characters", "over 500 in all", "not text"],
+)
+def test_bad_keywords_are_refused(owner, organisation, keywords, message):
+    with pytest.raises(ValidationError) as error:
+        create(owner, organisation, keywords=keywords)
+    assert list(error.value.message_dict) == ["keywords"]
+    assert message in error.value.message_dict["keywords"][0]
+    assert Opportunity.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_thirty_duplicates_and_a_keyword_of_60_characters_are_accepted(owner, organisation):
+    # 31 entries, but the repeated one counts once
+    keywords = ",".join([f"w{n}" for n in range(30)] + ["W0"])
+    assert len(create(owner, organisation, keywords=keywords).keyword_list) == 30
+    assert create(owner, organisation, keywords="x" * 60).keywords == "x" * 60
+
+
+@pytest.mark.django_db
+def test_changing_the_keywords_of_a_published_opportunity_schedules_matching(
+    owner, organisation, scheduled
+):
+    published = create(owner, organisation, status="published")
+    opportunity_update(actor=owner, opportunity=published, keywords="Sinterofen")
+    assert scheduled == [published.pk, published.pk]
+    assert AuditRecord.objects.filter(action="opportunity.updated").get().data["fields"] == [
+        "keywords"
+    ]

@@ -50,8 +50,10 @@ def test_compounds_split_only_into_words_and_the_head_comes_last():
 
 def test_word_weights_come_from_general_language():
     assert text.weight("und", "de") == 0.0
-    assert text.weight("drehrohrofen", "de") > text.weight("wasserstoff", "de") > text.weight(
-        "energie", "de"
+    assert (
+        text.weight("drehrohrofen", "de")
+        > text.weight("wasserstoff", "de")
+        > text.weight("energie", "de")
     )
     assert text.weight("xqzwortneu", "de") == 1.0  # unknown: as rare as it gets
 

@@ -12,8 +12,6 @@ stored right after publishing. Baselines rank the organisations' profiles:
 - embedding: the cosine of the same model's vectors (request as query, profile as passage).
 
 Metrics: graded nDCG@10 (gain = grade), P@5, MRR and recall@10 with grade ≥ 2 as relevant.
-
-    DJANGO_DEBUG=1 .venv/bin/python -m matchmaking.evaluation   # prints the table
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ has the need, who completes a consortium, what kind of partner the request asks 
 any engine ran on the set and without looking at the engine's code or output.
 
 Each request carries case tags (CASE_TAGS) naming what it tests:
-  cross-language   every grade-3 partner writes only in the other language and shares no word
-                   with the request apart from proper names and numbers;
+  cross-language   every grade-3 partner writes only in the other language and shares no
+                   identical word with the request apart from proper names, numbers and units
+                   (cognates such as calciner / Calcinator occur, as they would in reality);
   synonym          request and ideal partner name the same thing differently (Lichtbogenofen /
                    E-Ofen, Abwärme / Rückgewinnung von Prozesswärme, condition monitoring /
                    predictive maintenance, Sauerstoffverzehrkathode / Gasdiffusionselektrode);
@@ -1831,7 +1832,7 @@ REQUESTS = [
             "test control changes before they go live."
         ),
         "competences": ["digital-twins"],
-        "keywords": "digital twin, process simulation, operator training",
+        "keywords": "digital twin, process model, operator training",
         "partner_kinds": [],
         "split": "heldout",
         "tags": ["cross-language", "distractor"],
@@ -2349,7 +2350,8 @@ REQUESTS = [
         "description": (
             "We want to develop a 30 MW solar park on derelict colliery land in Gelsenkirchen and "
             "need a public partner who can identify suitable plots, support the zoning procedure "
-            "and bring local stakeholders together."
+            "and bring local stakeholders together. The power would go to a nearby industrial "
+            "customer under a direct supply contract."
         ),
         "competences": [],
         "keywords": "solar park, derelict land, zoning",

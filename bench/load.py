@@ -103,14 +103,13 @@ def ensure_database(database_url: str) -> None:
 
 SEED = """
 from django.db import transaction
-from matchmaking.engine import rebuild_all
+from django.core.management import call_command
 from spinportal.demo.seed import seed_cluster, seed_synthetic
 seed_cluster()
 print(seed_synthetic(organisations={organisations}, people={people}))
-# What `seed_demo` does, but the matches are rebuilt in one transaction: the engine's parallel
-# rebuild calls a SQLite-only connection method on PostgreSQL (reported to the lead).
+# What `seed_demo` does: profiles and matches rebuilt (Celery chunk tasks, in-process here).
 with transaction.atomic():
-    print(rebuild_all(), "opportunities matched")
+    call_command("recompute_matches")
 """
 
 

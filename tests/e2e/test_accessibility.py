@@ -128,7 +128,7 @@ def cluster(db):
     """The demo cluster with matches, one accepted contact request with a conversation and
     notifications for the member who sent it."""
     from accounts.models import User
-    from matchmaking.engine import rebuild_all
+    from matchmaking.tasks import rebuild_signature
     from matchmaking.models import Opportunity
     from matchmaking.services.contact_requests import (
         contact_request_accept,
@@ -140,7 +140,7 @@ def cluster(db):
     from spinportal.demo.seed import seed_cluster
 
     seed_cluster()
-    rebuild_all()
+    rebuild_signature().apply_async()  # in-process in tests
     member = User.objects.get(email="jonas.becker@demo.spin.example")
     admin = User.objects.get(email="anna.schmidt@demo.spin.example")
     siemens_admin = User.objects.get(email="markus.weber@demo.spin.example")

@@ -128,13 +128,13 @@ def cluster(db):
     """The demo cluster with matches, one accepted contact request with a conversation and
     notifications for the member who sent it."""
     from accounts.models import User
-    from matchmaking.tasks import rebuild_signature
     from matchmaking.models import Opportunity
     from matchmaking.services.contact_requests import (
         contact_request_accept,
         contact_request_create,
         message_create,
     )
+    from matchmaking.tasks import rebuild_signature
     from partners.models import Organisation
     from projects.models import Project
     from spinportal.demo.seed import seed_cluster

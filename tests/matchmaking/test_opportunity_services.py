@@ -3,6 +3,7 @@ feedback on matches, forwarding, and contacting a suggestion from one's own oppo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from matchmaking import scheduling
 from matchmaking.models import ContactRequest, Forwarding, MatchFeedback, Opportunity
@@ -281,7 +282,7 @@ def test_keywords_are_normalised(owner, organisation):
     ids=["31 keywords", "61 characters", "over 500 in all", "not text"],
 )
 def test_bad_keywords_are_refused(owner, organisation, keywords, message):
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         create(owner, organisation, keywords=keywords)
     assert list(error.value.message_dict) == ["keywords"]
     assert message in error.value.message_dict["keywords"][0]

@@ -209,17 +209,14 @@ def engine_rankings(
     }
 
 
-def _words(text: str) -> list[str]:
-    return text_module.words(text)
-
-
 def keyword_rankings(evaluation_set: EvaluationSet) -> dict[str, list[str]]:
     profiles = {
-        row["slug"]: set(_words(organisation_text(row))) for row in evaluation_set.organisations
+        row["slug"]: set(text_module.words(organisation_text(row)))
+        for row in evaluation_set.organisations
     }
     rankings = {}
     for case in evaluation_set.cases:
-        query = set(_words(case_text(case)))
+        query = set(text_module.words(case_text(case)))
         scores = {
             slug: len(query & words) / len(query | words)
             for slug, words in profiles.items()
@@ -231,7 +228,8 @@ def keyword_rankings(evaluation_set: EvaluationSet) -> dict[str, list[str]]:
 
 def bm25_rankings(evaluation_set: EvaluationSet, k1=1.2, b=0.75) -> dict[str, list[str]]:
     documents = {
-        row["slug"]: Counter(_words(organisation_text(row))) for row in evaluation_set.organisations
+        row["slug"]: Counter(text_module.words(organisation_text(row)))
+        for row in evaluation_set.organisations
     }
     count = len(documents)
     average = sum(sum(d.values()) for d in documents.values()) / max(count, 1)
@@ -239,7 +237,7 @@ def bm25_rankings(evaluation_set: EvaluationSet, k1=1.2, b=0.75) -> dict[str, li
     idf = {t: math.log(1 + (count - n + 0.5) / (n + 0.5)) for t, n in frequency.items()}
     rankings = {}
     for case in evaluation_set.cases:
-        query = set(_words(case_text(case)))
+        query = set(text_module.words(case_text(case)))
         scores = {}
         for slug, document in documents.items():
             if slug == case.owner:

@@ -26,7 +26,6 @@ from matchmaking.models import MatchingProfile
 
 HASH_COLUMNS = 1 << 20
 RECENT = dt.timedelta(minutes=10)  # rows re-read on every sync (commits can lag updated_at)
-MAX_DEAD_SHARE = 0.2
 KIND_CODES = {"": 0, "offer": 1, "request": 2}
 NEVER = 10**7  # valid_until of organisation profiles
 
@@ -187,9 +186,6 @@ class ProfileIndex:
                 ]
             )
         return self._view
-
-    def row(self, profile_id: int) -> Row | None:
-        return self.live.get(profile_id)
 
     def rows_of_organisation(self, organisation_id: int) -> list[Row]:
         rows = self.by_organisation.get(organisation_id, {})

@@ -40,21 +40,8 @@ def today() -> int:
 def pair_components(source: Row, target: Row, responsiveness: float = 1.0) -> dict[str, float]:
     """The components of one pair and its raw score, from the two rows alone."""
     cosine = float(np.dot(source.query.astype(np.float64), target.passage.astype(np.float64)))
-    total = sum(source.concepts.values())
-    concept = (
-        sum(w * target.expanded.get(c, 0.0) for c, w in source.concepts.items()) / total
-        if total
-        else 0.0
-    )
-    size = total * sum(target.concepts.values())
-    reciprocity = (
-        min(
-            1.0,
-            sum(w * source.expanded.get(c, 0.0) for c, w in target.concepts.items()) / size**0.5,
-        )
-        if size
-        else 0.0
-    )
+    concept = scoring.forward_coverage(source.concepts, target.expanded)
+    reciprocity = scoring.backward_coverage(source.concepts, target.concepts, source.expanded)
     kind = (
         1.0
         if scoring.is_kind_sought(source.sought, target.organisation_kind)

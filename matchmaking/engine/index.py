@@ -201,6 +201,7 @@ class View:
         self.organisation_ids = np.concatenate([a.organisation_ids for a, _ in parts])
         self.opportunity_ids = np.concatenate([a.opportunity_ids for a, _ in parts])
         self.rows = [row for a, alive in parts for row, ok in zip(a.rows, alive, strict=True) if ok]
+        self.all_rows = [row for a, _alive in parts for row in a.rows]  # by position
 
     def map(self, function) -> np.ndarray:
         results = [
@@ -208,6 +209,16 @@ class View:
             for arrays, alive in self.parts
         ]
         return np.concatenate(results).astype(np.int64)
+
+    def map_many(self, function) -> np.ndarray:
+        """As map, for a function of (arrays, part number) that returns one row of scores per
+        source: sources × positions."""
+        results = [
+            np.where(alive[None, :], function(arrays, part), -1)
+            for part, (arrays, alive) in enumerate(self.parts)
+            if len(arrays.rows)
+        ]
+        return np.concatenate(results, axis=1).astype(np.int64)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from matchmaking.models import ContactRequest, Match, MatchFeedback, Opportunity
 TOP_ORGANISATIONS = 20
 OPPOSITE = {1: 2, 2: 1}
 ROUNDING_MARGIN = 1  # retrieval's scores may differ from the exact ones in the last bits
+BATCH = 32  # sources scored together in retrieval
 
 
 def today() -> int:
@@ -85,15 +86,27 @@ def is_eligible(source: Row, target: Row, day: int, excluded: set[int]) -> bool:
 def _column(matrix, values: dict, column=int) -> np.ndarray:
     """matrix (CSC, rows × columns) times the sparse vector `values` (key → weight): the
     weighted sum of the few columns the vector names."""
-    weights: dict[int, float] = {}
-    for key, value in values.items():
-        position = column(key)
-        if position < matrix.shape[1]:
-            weights[position] = weights.get(position, 0.0) + value
-    if not weights:
-        return np.zeros(matrix.shape[0])
-    columns = np.fromiter(weights, dtype=np.int64, count=len(weights))
-    return matrix[:, columns] @ np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+    return _columns(matrix, [values], column)[:, 0]
+
+
+def _columns(matrix, maps: list[dict], column=int) -> np.ndarray:
+    """matrix (CSC, rows × columns) times several sparse vectors at once: rows × len(maps),
+    reading only the columns the vectors name."""
+    positions: dict[int, int] = {}
+    entries: list[tuple[int, int, float]] = []
+    for b, values in enumerate(maps):
+        for key, value in values.items():
+            position = column(key)
+            if position < matrix.shape[1]:
+                slot = positions.setdefault(position, len(positions))
+                entries.append((slot, b, value))
+    if not positions:
+        return np.zeros((matrix.shape[0], len(maps)))
+    weights = np.zeros((len(positions), len(maps)))
+    for slot, b, value in entries:
+        weights[slot, b] += value
+    columns = np.fromiter(positions, dtype=np.int64, count=len(positions))
+    return np.asarray(matrix[:, columns] @ weights)
 
 
 def _flags(values: np.ndarray) -> dict:
@@ -104,41 +117,70 @@ def _row_flags(row: Row) -> dict:
     return {name: name in row.flags for name in scoring.FLAG_NAMES}
 
 
+def responsiveness_array(arrays: Arrays, responsiveness: dict[int, float]) -> np.ndarray:
+    """The responsiveness factor of each row's organisation (1 where none was computed)."""
+    if not responsiveness or not arrays.rows:
+        return np.ones(len(arrays.rows))
+    keys = np.fromiter(responsiveness, dtype=np.int64, count=len(responsiveness))
+    values = np.fromiter(responsiveness.values(), dtype=np.float64, count=len(responsiveness))
+    order = np.argsort(keys)
+    keys, values = keys[order], values[order]
+    at = np.minimum(np.searchsorted(keys, arrays.organisation_ids), len(keys) - 1)
+    return np.where(keys[at] == arrays.organisation_ids, values[at], 1.0)
+
+
 def scores_against(
     arrays: Arrays, source: Row, day: int, excluded: set[int], responsiveness: dict[int, float]
 ) -> np.ndarray:
     """Integer scores of one source against every row (−1 where the row is not eligible)."""
+    factors = responsiveness_array(arrays, responsiveness)
+    return scores_against_many(arrays, [source], day, [excluded], factors)[0]
+
+
+def scores_against_many(
+    arrays: Arrays, sources: list[Row], day: int, excluded: list[set[int]], factors: np.ndarray
+) -> np.ndarray:
+    """Integer scores of several sources (one row each) against every row (−1 where the row
+    is not eligible): the same formulas as pair_components, as matrix products."""
     if not arrays.rows:
-        return np.zeros(0, dtype=np.int64)
-    total = sum(source.concepts.values())
-    concept = _column(arrays.expanded, source.concepts) / (total or 1.0)
-    size = np.sqrt(total * arrays.concept_totals)
-    overlap = _column(arrays.concepts, source.expanded)
+        return np.zeros((len(sources), 0), dtype=np.int64)
+    totals = np.array([sum(s.concepts.values()) for s in sources])[:, None]
+    concept = _columns(arrays.expanded, [s.concepts for s in sources]).T / np.where(
+        totals > 0, totals, 1.0
+    )
+    size = np.sqrt(totals * arrays.concept_totals[None, :])
+    overlap = _columns(arrays.concepts, [s.expanded for s in sources]).T
     reciprocity = np.minimum(1.0, np.divide(overlap, size, out=np.zeros_like(size), where=size > 0))
     lexical = np.minimum(
-        1.0,
-        _column(arrays.document_terms, source.query_terms, term_column),
+        1.0, _columns(arrays.document_terms, [s.query_terms for s in sources], term_column).T
     )
-    sought = kind_bits(source.sought)
+    sought = np.array([kind_bits(s.sought) for s in sources])[:, None]
     kind = np.where(
-        (sought == 0) | ((arrays.partner_kinds & sought) != 0), 1.0, scoring.KIND_MISMATCH
+        (sought == 0) | ((arrays.partner_kinds[None, :] & sought) != 0), 1.0, scoring.KIND_MISMATCH
     )
-    own = kind_bits([source.partner_kind])
+    own = np.array([kind_bits([s.partner_kind]) for s in sources])[:, None]
     kind = kind * np.where(
-        (arrays.kinds == 0) | (arrays.sought == 0) | ((arrays.sought & own) != 0),
+        (arrays.kinds == 0) | (arrays.sought == 0) | ((arrays.sought[None, :] & own) != 0),
         1.0,
         scoring.TARGET_KIND_MISMATCH,
     )
-    complement = scoring.complementarity(_row_flags(source), _flags(arrays.flags))
-    factors = np.array([responsiveness.get(int(o), 1.0) for o in arrays.organisation_ids])
-    topical = scoring.topical(scoring.semantic(arrays.passage @ source.query), lexical, concept)
-    raw = scoring.raw_score(topical, kind, complement, reciprocity, factors)
-    allowed = arrays.organisation_ids != source.organisation_id
-    if excluded:
-        allowed &= ~np.isin(arrays.organisation_ids, list(excluded))
+    source_flags = {
+        name: np.array([name in s.flags for s in sources])[:, None] for name in scoring.FLAG_NAMES
+    }
+    complement = scoring.complementarity(source_flags, _flags(arrays.flags))
+    queries = np.vstack([s.query for s in sources]).astype(np.float32, copy=False)
+    cosine = queries @ arrays.passage.T
+    topical = scoring.topical(scoring.semantic(cosine), lexical, concept)
+    raw = scoring.raw_score(topical, kind, complement, reciprocity, factors[None, :])
+    organisations = np.array([s.organisation_id for s in sources])[:, None]
+    opposite = np.array([OPPOSITE.get(s.kind, -1) for s in sources])[:, None]
+    allowed = arrays.organisation_ids[None, :] != organisations
     allowed &= (arrays.kinds == 0) | (
-        (arrays.kinds == OPPOSITE.get(source.kind, -1)) & (arrays.valid_until >= day)
+        (arrays.kinds[None, :] == opposite) & (arrays.valid_until >= day)
     )
+    for b, organisation_ids in enumerate(excluded):
+        if organisation_ids:
+            allowed[b] &= ~np.isin(arrays.organisation_ids, list(organisation_ids))
     return np.where(allowed, scoring.to_score(raw), -1)
 
 
@@ -183,18 +225,37 @@ def scores_of_sources(arrays: Arrays, target: Row, day: int) -> np.ndarray:
     return np.where(allowed, scoring.to_score(raw), -1)
 
 
-def best_organisations(organisation_ids: np.ndarray, scores: np.ndarray) -> list[int]:
-    """Organisations that may hold one of the best TOP_ORGANISATIONS cards: each whose best
-    row reaches the TOP_ORGANISATIONS-th best organisation's score, less the margin."""
-    qualifying = np.flatnonzero(scores >= scoring.MIN_STORED_SCORE - ROUNDING_MARGIN)
-    if not len(qualifying):
+def candidates(
+    organisation_ids: np.ndarray, kinds: np.ndarray, scores: np.ndarray
+) -> list[tuple[int, np.ndarray]]:
+    """The positions worth reranking exactly, by organisation: each organisation whose best
+    row reaches the TOP_ORGANISATIONS-th best organisation's score (less the margin), with
+    its rows that may be its exact best or best counter-opportunity (retrieval's scores are
+    within ROUNDING_MARGIN of the exact ones, so those are within twice that of its best)."""
+    positions = np.flatnonzero(scores >= scoring.MIN_STORED_SCORE - ROUNDING_MARGIN)
+    if not len(positions):
         return []
-    best: dict[int, int] = {}
-    for position in qualifying[np.argsort(-scores[qualifying], kind="stable")]:
-        best.setdefault(int(organisation_ids[position]), int(scores[position]))
-    ranked = sorted(best.values(), reverse=True)
+    values = scores[positions]
+    order = np.lexsort((-values, organisation_ids[positions]))
+    positions, values = positions[order], values[order]
+    organisations = organisation_ids[positions]
+    starts = np.flatnonzero(np.r_[True, organisations[1:] != organisations[:-1]])
+    lengths = np.diff(np.r_[starts, len(positions)])
+    best = values[starts]  # sorted by score within each organisation
+    ranked = np.sort(best)[::-1]
     floor = ranked[min(len(ranked), TOP_ORGANISATIONS) - 1] - ROUNDING_MARGIN
-    return [organisation for organisation, score in best.items() if score >= floor]
+    is_opportunity = kinds[positions] != 0
+    counter = np.maximum.reduceat(np.where(is_opportunity, values, -(10**6)), starts)
+    keep = (np.repeat(best, lengths) >= floor) & (
+        (values >= np.repeat(best, lengths) - 2 * ROUNDING_MARGIN)
+        | (is_opportunity & (values >= np.repeat(counter, lengths) - 2 * ROUNDING_MARGIN))
+    )
+    found = []
+    for start, length in zip(starts, lengths, strict=True):
+        chosen = positions[start : start + length][keep[start : start + length]]
+        if len(chosen):
+            found.append((int(organisations[start]), chosen))
+    return found
 
 
 # --- cards ------------------------------------------------------------------------------------
@@ -242,26 +303,38 @@ def card_for(
     )
 
 
-def cards_for_source(
+def cards_for_sources(
     index: ProfileIndex,
-    source: Row,
+    sources: list[Row],
     *,
     day: int,
-    excluded: set[int],
+    excluded: dict[int, set[int]],
     responsiveness: dict[int, float],
-) -> list[Card]:
-    """The source's best TOP_ORGANISATIONS cards, best first (ties: lower organisation id)."""
+) -> list[list[Card]]:
+    """Each source's best TOP_ORGANISATIONS cards, best first (ties: lower organisation id).
+    Retrieval runs for BATCH sources at a time (matrix-matrix products)."""
     view = index.view()
-    scores = view.map(lambda arrays: scores_against(arrays, source, day, excluded, responsiveness))
-    cards = []
-    for organisation_id in best_organisations(view.organisation_ids, scores):
-        card = card_for(
-            source, index.rows_of_organisation(organisation_id), responsiveness, day, excluded
+    factors = [responsiveness_array(arrays, responsiveness) for arrays, _alive in view.parts]
+    kinds = np.concatenate([arrays.kinds for arrays, _alive in view.parts])
+    lists = []
+    for begin in range(0, len(sources), BATCH):
+        batch = sources[begin : begin + BATCH]
+        wanted = [excluded.get(s.opportunity_id, set()) for s in batch]
+        scores = view.map_many(
+            lambda arrays, part, b=batch, w=wanted: scores_against_many(
+                arrays, b, day, w, factors[part]
+            )
         )
-        if card is not None:
-            cards.append(card)
-    cards.sort(key=card_order)
-    return cards[:TOP_ORGANISATIONS]
+        for source, row_scores, unwanted in zip(batch, scores, wanted, strict=True):
+            cards = []
+            for _organisation_id, positions in candidates(view.organisation_ids, kinds, row_scores):
+                targets = [view.all_rows[p] for p in positions]
+                card = card_for(source, targets, responsiveness, day, unwanted)
+                if card is not None:
+                    cards.append(card)
+            cards.sort(key=card_order)
+            lists.append(cards[:TOP_ORGANISATIONS])
+    return lists
 
 
 def card_order(card: Card) -> tuple:
@@ -323,24 +396,24 @@ def sources(index: ProfileIndex, opportunity_ids: list[int] | None = None) -> li
     ]
 
 
-def recompute_sources(index: ProfileIndex, opportunity_ids: list[int]) -> int:
+def recompute_sources(
+    index: ProfileIndex, opportunity_ids: list[int], responsiveness: dict[int, float] | None = None
+) -> int:
     """Replaces the stored lists of these opportunities (empty for those no longer live)."""
     if not opportunity_ids:
         return 0
     day = today()
     live = sources(index, opportunity_ids)
     excluded = excluded_organisations(opportunity_ids)
-    responsiveness = responsiveness_factors()
+    if responsiveness is None:
+        responsiveness = responsiveness_factors()
+    lists = cards_for_sources(
+        index, live, day=day, excluded=excluded, responsiveness=responsiveness
+    )
     rows = [
         match_row(index, source, card)
-        for source in live
-        for card in cards_for_source(
-            index,
-            source,
-            day=day,
-            excluded=excluded[source.opportunity_id],
-            responsiveness=responsiveness,
-        )
+        for source, cards in zip(live, lists, strict=True)
+        for card in cards
     ]
     with transaction.atomic():
         Match.objects.filter(opportunity_id__in=opportunity_ids).delete()
@@ -356,7 +429,8 @@ def update_organisation(index: ProfileIndex, organisation_id: int) -> int:
     own = list(
         Opportunity.objects.filter(organisation_id=organisation_id).values_list("id", flat=True)
     )
-    recompute_sources(index, own)
+    responsiveness = responsiveness_factors()
+    recompute_sources(index, own, responsiveness)
     view = index.view()
     day = today()
     targets = index.rows_of_organisation(organisation_id)
@@ -381,7 +455,6 @@ def update_organisation(index: ProfileIndex, organisation_id: int) -> int:
     if not affected:
         return len(own)
     excluded = excluded_organisations(affected)
-    responsiveness = responsiveness_factors()
     current = _stored_lists(affected)
     live = {row.opportunity_id: row for row in sources(index, affected)}
     refill, writes = [], {}
@@ -417,7 +490,7 @@ def update_organisation(index: ProfileIndex, organisation_id: int) -> int:
                     opportunity_id=opportunity_id, target_organisation_id=target
                 ).delete()
         Match.objects.bulk_create([row for row, _overflow in writes.values() if row is not None])
-    recompute_sources(index, refill)
+    recompute_sources(index, refill, responsiveness)
     return len(own) + len(writes) + len(refill)
 
 

@@ -195,30 +195,43 @@ def _sentences(parts: list[tuple[str, str]], keywords: str) -> list[str]:
 
 
 # --- embeddings -------------------------------------------------------------------------------
-def embedding_for(draft: Draft, embedder: Embedder | None = None) -> Embedding:
-    """The cached embedding of the draft's text, computed if this text was never embedded
-    under this model: row 0 passage, row 1 query, then the sentences (query mode)."""
+def embedding_key(draft: Draft, embedder: Embedder) -> str:
+    return content_key(embedder.name, f"{draft.text}\x00{'|'.join(draft.sentences)}")
+
+
+def embeddings_for(drafts: list[Draft], embedder: Embedder | None = None) -> list[Embedding]:
+    """The cached embedding of each draft's text (one query for the lot), computed for texts
+    never embedded under this model: row 0 passage, row 1 query, then the sentences (query
+    mode)."""
     embedder = embedder or get_embedder()
-    key = content_key(embedder.name, f"{draft.text}\x00{'|'.join(draft.sentences)}")
-    found = Embedding.objects.filter(key=key).first()
-    if found is not None:
-        return found
-    vectors = np.vstack(
-        [
-            embedder.embed([draft.text], "passage"),
-            embedder.embed([draft.text], "query"),
-            embedder.embed(draft.sentences, "query"),
-        ]
-    ).astype(np.float32)
-    embedding, _created = Embedding.objects.get_or_create(
-        key=key,
-        defaults={
-            "model": embedder.name,
-            "dimensions": vectors.shape[1],
-            "vectors": vectors.tobytes(),
-        },
-    )
-    return embedding
+    keys = [embedding_key(draft, embedder) for draft in drafts]
+    found = {e.key: e for e in Embedding.objects.filter(key__in=set(keys))}
+    missing = {key: draft for key, draft in zip(keys, drafts, strict=True) if key not in found}
+    new = []
+    for key, draft in missing.items():
+        vectors = np.vstack(
+            [
+                embedder.embed([draft.text], "passage"),
+                embedder.embed([draft.text], "query"),
+                embedder.embed(draft.sentences, "query"),
+            ]
+        ).astype(np.float32)
+        new.append(
+            Embedding(
+                key=key,
+                model=embedder.name,
+                dimensions=vectors.shape[1],
+                vectors=vectors.tobytes(),
+            )
+        )
+    if new:
+        Embedding.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+        found |= {e.key: e for e in Embedding.objects.filter(key__in=list(missing))}
+    return [found[key] for key in keys]
+
+
+def embedding_for(draft: Draft, embedder: Embedder | None = None) -> Embedding:
+    return embeddings_for([draft], embedder)[0]
 
 
 def vectors_of(embedding: Embedding) -> np.ndarray:
@@ -228,57 +241,90 @@ def vectors_of(embedding: Embedding) -> np.ndarray:
 
 
 # --- storing ----------------------------------------------------------------------------------
-def _organisation_queryset():
-    return Organisation.objects.prefetch_related("competences", "sectors")
+PROFILE_FIELDS = (
+    "is_active",
+    "kind",
+    "language",
+    "text",
+    "sentences",
+    "terms",
+    "concepts",
+    "organisation_kind",
+    "flags",
+    "sought",
+    "valid_until",
+)
+
+
+def drafts_of_organisations(
+    organisation_ids: Iterable[int], taxonomy: Taxonomy | None = None
+) -> list[Draft]:
+    """Each organisation's own profile and one per opportunity (published or not: the others
+    are stored inactive, so that they leave every list), in three queries for the lot."""
+    taxonomy = taxonomy or Taxonomy.load()
+    ids = list(organisation_ids)
+    opportunities: dict[int, list[Opportunity]] = {}
+    for opportunity in (
+        Opportunity.objects.filter(organisation_id__in=ids)
+        .prefetch_related("competences")
+        .order_by("pk")
+    ):
+        opportunities.setdefault(opportunity.organisation_id, []).append(opportunity)
+    drafts = []
+    for organisation in (
+        Organisation.objects.prefetch_related("competences", "sectors")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    ):
+        drafts.append(organisation_draft(organisation, taxonomy))
+        drafts.extend(
+            opportunity_draft(opportunity, organisation, taxonomy)
+            for opportunity in opportunities.get(organisation.pk, [])
+        )
+    return drafts
 
 
 def organisation_drafts(organisation_id: int, taxonomy: Taxonomy | None = None) -> list[Draft]:
-    """The organisation's own profile and one per opportunity (published or not: the others
-    are stored inactive, so that they leave every list)."""
-    taxonomy = taxonomy or Taxonomy.load()
-    organisation = _organisation_queryset().filter(pk=organisation_id).first()
-    if organisation is None:
-        return []
-    drafts = [organisation_draft(organisation, taxonomy)]
-    for opportunity in Opportunity.objects.filter(organisation=organisation).prefetch_related(
-        "competences"
-    ):
-        drafts.append(opportunity_draft(opportunity, organisation, taxonomy))
-    return drafts
+    return drafts_of_organisations([organisation_id], taxonomy)
 
 
 def store_drafts(drafts: list[Draft], embedder: Embedder | None = None) -> list[MatchingProfile]:
     """Embeds (through the cache) and stores the drafts. Embedding happens before anything
     is written: if it fails, the stored profiles and matches stay as they were."""
-    embeddings = [embedding_for(draft, embedder) if draft.is_active else None for draft in drafts]
-    stored = []
+    active = [draft for draft in drafts if draft.is_active]
+    embeddings = dict(zip(map(id, active), embeddings_for(active, embedder), strict=True))
+    now = timezone.now()
     with transaction.atomic():
-        for draft, embedding in zip(drafts, embeddings, strict=True):
-            values = {
-                name: getattr(draft, name)
-                for name in (
-                    "is_active",
-                    "kind",
-                    "language",
-                    "text",
-                    "sentences",
-                    "terms",
-                    "concepts",
-                    "organisation_kind",
-                    "flags",
-                    "sought",
-                    "valid_until",
-                )
-            }
-            values["error"] = ""
-            if embedding is not None:
-                values["embedding"] = embedding
-            profile, _created = MatchingProfile.objects.update_or_create(
-                organisation_id=draft.organisation_id,
-                opportunity_id=draft.opportunity_id,
-                defaults=values,
+        existing = {
+            (profile.organisation_id, profile.opportunity_id): profile
+            for profile in MatchingProfile.objects.select_for_update().filter(
+                organisation_id__in={draft.organisation_id for draft in drafts}
             )
+        }
+        stored, new, changed = [], [], []
+        for draft in drafts:
+            profile = existing.get((draft.organisation_id, draft.opportunity_id))
+            values = {name: getattr(draft, name) for name in PROFILE_FIELDS}
+            values["error"] = ""
+            if id(draft) in embeddings:
+                values["embedding_id"] = embeddings[id(draft)].pk
+            if profile is None:
+                profile = MatchingProfile(
+                    organisation_id=draft.organisation_id,
+                    opportunity_id=draft.opportunity_id,
+                    **values,
+                )
+                new.append(profile)
+            elif any(getattr(profile, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(profile, name, value)
+                profile.updated_at = now
+                changed.append((profile.pk, values))
             stored.append(profile)
+        # unchanged profiles are left alone: updated_at says when the engine must re-read one
+        for pk, values in changed:
+            MatchingProfile.objects.filter(pk=pk).update(updated_at=now, **values)
+        MatchingProfile.objects.bulk_create(new, batch_size=500)
     return stored
 
 

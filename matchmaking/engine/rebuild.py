@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from matchmaking.engine.index import get_index
 from matchmaking.engine.matches import recompute_sources
-from matchmaking.engine.profiles import Taxonomy, organisation_drafts, store_drafts
+from matchmaking.engine.profiles import Taxonomy, drafts_of_organisations, store_drafts
 from matchmaking.models import Match, Opportunity
 from partners.models import Organisation
 
@@ -42,8 +42,7 @@ def opportunity_chunks() -> list[list[int]]:
 
 
 def refresh_profiles(organisation_ids: list[int]) -> int:
-    taxonomy = Taxonomy.load()
-    drafts = [d for pk in organisation_ids for d in organisation_drafts(pk, taxonomy)]
+    drafts = drafts_of_organisations(organisation_ids, Taxonomy.load())
     store_drafts(drafts)
     return len(drafts)
 

@@ -193,30 +193,26 @@ class ProfileIndex:
 
 
 class View:
-    """The blocks as one sequence of positions: `map` runs a vectorised function on each
-    block and joins the results, −1 at dead positions."""
+    """The blocks as one sequence of positions (`all_rows`, the id arrays); `map` runs a
+    vectorised function on each block and joins the results, −1 at dead positions."""
 
     def __init__(self, parts: list[tuple[Arrays, np.ndarray]]):
         self.parts = parts
         self.organisation_ids = np.concatenate([a.organisation_ids for a, _ in parts])
         self.opportunity_ids = np.concatenate([a.opportunity_ids for a, _ in parts])
+        self.kinds = np.concatenate([a.kinds for a, _ in parts])
         self.rows = [row for a, alive in parts for row, ok in zip(a.rows, alive, strict=True) if ok]
         self.all_rows = [row for a, _alive in parts for row in a.rows]  # by position
 
     def map(self, function) -> np.ndarray:
-        results = [
-            np.where(alive, function(arrays), -1) if len(arrays.rows) else np.zeros(0, np.int64)
-            for arrays, alive in self.parts
-        ]
-        return np.concatenate(results).astype(np.int64)
+        return self.map_many(lambda arrays, _part: function(arrays)[None, :])[0]
 
     def map_many(self, function) -> np.ndarray:
-        """As map, for a function of (arrays, part number) that returns one row of scores per
-        source: sources × positions."""
+        """Runs function(arrays, part number), which returns one row of scores per source, on
+        each block and joins the blocks: sources × positions, −1 at dead positions."""
         results = [
             np.where(alive[None, :], function(arrays, part), -1)
             for part, (arrays, alive) in enumerate(self.parts)
-            if len(arrays.rows)
         ]
         return np.concatenate(results, axis=1).astype(np.int64)
 

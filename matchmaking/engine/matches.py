@@ -3,7 +3,7 @@
 For one source opportunity every live profile is a possible target: the organisations' own
 profiles and the published opportunities of the other kind. Retrieval scores all of them at
 once with matrix products (embedding cosine, lexical overlap, taxonomy concepts, kinds,
-complementarity: `scores_against`): a few milliseconds at 100,000 profiles. The organisations
+complementarity: `scores_against_many`): a few milliseconds at 100,000 profiles. The organisations
 of the best of them are reranked exactly, pair by pair (`pair_components`), into one card each
 with the organisation's best counter-opportunity, and explained.
 
@@ -129,14 +129,6 @@ def responsiveness_array(arrays: Arrays, responsiveness: dict[int, float]) -> np
     return np.where(keys[at] == arrays.organisation_ids, values[at], 1.0)
 
 
-def scores_against(
-    arrays: Arrays, source: Row, day: int, excluded: set[int], responsiveness: dict[int, float]
-) -> np.ndarray:
-    """Integer scores of one source against every row (−1 where the row is not eligible)."""
-    factors = responsiveness_array(arrays, responsiveness)
-    return scores_against_many(arrays, [source], day, [excluded], factors)[0]
-
-
 def scores_against_many(
     arrays: Arrays, sources: list[Row], day: int, excluded: list[set[int]], factors: np.ndarray
 ) -> np.ndarray:
@@ -187,7 +179,7 @@ def scores_against_many(
 def scores_of_sources(arrays: Arrays, target: Row, day: int) -> np.ndarray:
     """Integer scores of every live source opportunity against one target (−1 where the
     target is not eligible for it), without exclusions and responsiveness, which only lower
-    a score: the reverse direction of scores_against, to find the lists a target may enter."""
+    a score: the reverse direction of scores_against_many, to find the lists a target may enter."""
     if not arrays.rows:
         return np.zeros(0, dtype=np.int64)
     overlap = _column(arrays.concepts, target.expanded)
@@ -227,7 +219,7 @@ def scores_of_sources(arrays: Arrays, target: Row, day: int) -> np.ndarray:
 
 def candidates(
     organisation_ids: np.ndarray, kinds: np.ndarray, scores: np.ndarray
-) -> list[tuple[int, np.ndarray]]:
+) -> list[np.ndarray]:
     """The positions worth reranking exactly, by organisation: each organisation whose best
     row reaches the TOP_ORGANISATIONS-th best organisation's score (less the margin), with
     its rows that may be its exact best or best counter-opportunity (retrieval's scores are
@@ -246,15 +238,16 @@ def candidates(
     floor = ranked[min(len(ranked), TOP_ORGANISATIONS) - 1] - ROUNDING_MARGIN
     is_opportunity = kinds[positions] != 0
     counter = np.maximum.reduceat(np.where(is_opportunity, values, -(10**6)), starts)
-    keep = (np.repeat(best, lengths) >= floor) & (
-        (values >= np.repeat(best, lengths) - 2 * ROUNDING_MARGIN)
+    organisation_best = np.repeat(best, lengths)
+    keep = (organisation_best >= floor) & (
+        (values >= organisation_best - 2 * ROUNDING_MARGIN)
         | (is_opportunity & (values >= np.repeat(counter, lengths) - 2 * ROUNDING_MARGIN))
     )
     found = []
     for start, length in zip(starts, lengths, strict=True):
         chosen = positions[start : start + length][keep[start : start + length]]
         if len(chosen):
-            found.append((int(organisations[start]), chosen))
+            found.append(chosen)
     return found
 
 
@@ -315,7 +308,6 @@ def cards_for_sources(
     Retrieval runs for BATCH sources at a time (matrix-matrix products)."""
     view = index.view()
     factors = [responsiveness_array(arrays, responsiveness) for arrays, _alive in view.parts]
-    kinds = np.concatenate([arrays.kinds for arrays, _alive in view.parts])
     lists = []
     for begin in range(0, len(sources), BATCH):
         batch = sources[begin : begin + BATCH]
@@ -327,7 +319,7 @@ def cards_for_sources(
         )
         for source, row_scores, unwanted in zip(batch, scores, wanted, strict=True):
             cards = []
-            for _organisation_id, positions in candidates(view.organisation_ids, kinds, row_scores):
+            for positions in candidates(view.organisation_ids, view.kinds, row_scores):
                 targets = [view.all_rows[p] for p in positions]
                 card = card_for(source, targets, responsiveness, day, unwanted)
                 if card is not None:

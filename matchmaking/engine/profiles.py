@@ -230,10 +230,6 @@ def embeddings_for(drafts: list[Draft], embedder: Embedder | None = None) -> lis
     return [found[key] for key in keys]
 
 
-def embedding_for(draft: Draft, embedder: Embedder | None = None) -> Embedding:
-    return embeddings_for([draft], embedder)[0]
-
-
 def vectors_of(embedding: Embedding) -> np.ndarray:
     return np.frombuffer(bytes(embedding.vectors), dtype=np.float32).reshape(
         -1, embedding.dimensions
@@ -292,7 +288,10 @@ def store_drafts(drafts: list[Draft], embedder: Embedder | None = None) -> list[
     """Embeds (through the cache) and stores the drafts. Embedding happens before anything
     is written: if it fails, the stored profiles and matches stay as they were."""
     active = [draft for draft in drafts if draft.is_active]
-    embeddings = dict(zip(map(id, active), embeddings_for(active, embedder), strict=True))
+    embeddings = {
+        (draft.organisation_id, draft.opportunity_id): embedding
+        for draft, embedding in zip(active, embeddings_for(active, embedder), strict=True)
+    }
     now = timezone.now()
     with transaction.atomic():
         existing = {
@@ -303,11 +302,12 @@ def store_drafts(drafts: list[Draft], embedder: Embedder | None = None) -> list[
         }
         stored, new, changed = [], [], []
         for draft in drafts:
-            profile = existing.get((draft.organisation_id, draft.opportunity_id))
+            key = (draft.organisation_id, draft.opportunity_id)
+            profile = existing.get(key)
             values = {name: getattr(draft, name) for name in PROFILE_FIELDS}
             values["error"] = ""
-            if id(draft) in embeddings:
-                values["embedding_id"] = embeddings[id(draft)].pk
+            if key in embeddings:
+                values["embedding_id"] = embeddings[key].pk
             if profile is None:
                 profile = MatchingProfile(
                     organisation_id=draft.organisation_id,

@@ -6,12 +6,14 @@ protocol (page.evaluate), which the policy does not govern, so no `bypass_csp` i
 the pages are checked exactly as they are served.
 """
 
+import io
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 
 from tests.conftest import IN_CI, _require
@@ -134,13 +136,12 @@ def cluster(db):
         contact_request_create,
         message_create,
     )
-    from matchmaking.tasks import rebuild_signature
     from partners.models import Organisation
     from projects.models import Project
     from spinportal.demo.seed import seed_cluster
 
     seed_cluster()
-    rebuild_signature().apply_async()  # in-process in tests
+    call_command("recompute_matches", stdout=io.StringIO())  # in-process in tests
     member = User.objects.get(email="jonas.becker@demo.spin.example")
     admin = User.objects.get(email="anna.schmidt@demo.spin.example")
     siemens_admin = User.objects.get(email="markus.weber@demo.spin.example")

@@ -162,6 +162,7 @@ def test_create_returns_the_opportunity(api_client, owner, organisation):
         ({"title": "   "}, "title", "This field may not be blank."),
         ({"title": "x" * 201}, "title", "Ensure this field has no more than 200 characters."),
         ({"description": "x" * 10001}, "description", "no more than 10000 characters"),
+        ({"description": "Stahl\x00werk"}, "description", "Null characters are not allowed."),
         ({"valid_until": "2001-01-01"}, "valid_until", "must not lie in the past"),
         ({"competences": ["unbekannt"]}, "competences", "Object with slug=unbekannt does not"),
         ({"partner_kinds": ["pirates"]}, "partner_kinds.0", "is not a valid choice"),

@@ -5,13 +5,15 @@ matches, bad input."""
 import datetime as dt
 import random
 
+import numpy as np
 import pytest
 from celery.exceptions import Retry
 from django.utils import timezone
 
 from matchmaking import engine, scoring
 from matchmaking.engine import embedder as embedder_module
-from matchmaking.engine.matches import TOP_ORGANISATIONS, recompute_sources
+from matchmaking.engine.matches import TOP_ORGANISATIONS, candidates, recompute_sources
+from matchmaking.engine.profiles import organisation_drafts, store_drafts
 from matchmaking.models import Match, MatchingProfile, Opportunity
 from matchmaking.tasks import matching_organisation_update, rebuild_signature
 from partners.models import Competence, Organisation
@@ -51,7 +53,7 @@ def stored_rows(opportunity_ids=None):
 
 
 def rebuilt_rows():
-    """What a full rebuild stores, without disturbing the stored rows' comparison."""
+    """Runs a full rebuild and returns what it stores (read the incremental rows first)."""
     rebuild_signature().apply_async()
     return stored_rows()
 
@@ -207,7 +209,8 @@ def test_retries_are_bounded_with_backoff():
         "x",
         "Stahl",
         "Nous cherchons un partenaire pour le stockage de batteries 🔋.",
-        "Steuer\x1bzeichen\x07 und\ttabs\r\n" * 50,  # PostgreSQL refuses NUL in any text
+        # NUL never gets this far: the form and the API refuse it (PostgreSQL cannot store it)
+        "Steuer\x1bzeichen\x07 und\ttabs\r\n" * 50,
         "Wasserstoff " * 900,
     ],
 )
@@ -218,7 +221,7 @@ def test_odd_texts_are_stored_and_matched_without_errors(cluster, description):
     profile = MatchingProfile.objects.get(opportunity=request)
     assert profile.embedding_id is not None
     assert profile.error == ""
-    assert "\x07" not in profile.text
+    assert all(c.isprintable() or c == "\n" for c in profile.text)  # parts are joined by "\n"
     assert stored_rows([request.pk]) == _rebuilt_for([request.pk])
 
 
@@ -331,3 +334,41 @@ def test_incremental_updates_store_exactly_what_a_rebuild_stores(db, seed):
     assert incremental, "the sequence left no matches at all"
     Match.objects.all().delete()
     assert rebuilt_rows() == incremental
+
+
+def test_candidates_keep_each_organisations_near_best_rows_only():
+    # organisation 1: profile 60, offer 59, offer 56 (more than twice the margin below its
+    # best row and its best counter-opportunity); organisation 2: profile 40 and offer 10,
+    # its best counter-opportunity; organisation 3 only below the stored minimum; position 7
+    # is not eligible (−1)
+    organisation_ids = np.array([1, 1, 1, 2, 2, 3, 3, 2])
+    kinds = np.array([0, 1, 1, 0, 1, 0, 1, 1])
+    scores = np.array([60, 59, 56, 40, 10, 3, 2, -1])
+    found = candidates(organisation_ids, kinds, scores)
+    assert [list(positions) for positions in found] == [[0, 1], [3, 4]]
+
+
+def test_candidates_drop_organisations_below_the_twentieth(monkeypatch):
+    monkeypatch.setattr("matchmaking.engine.matches.TOP_ORGANISATIONS", 2)
+    found = candidates(np.array([1, 2, 3, 4]), np.zeros(4, int), np.array([50, 48, 47, 45]))
+    assert [list(positions) for positions in found] == [[0], [1], [2]]  # 47 ≥ 48 − margin
+
+
+def test_storing_unchanged_drafts_writes_nothing(cluster, django_assert_num_queries):
+    owner = cluster["owner"]
+    refresh(owner)
+    profiles = MatchingProfile.objects.filter(organisation=owner)
+    before = dict(profiles.values_list("pk", "updated_at"))
+    drafts = organisation_drafts(owner.pk)
+    # the embeddings; the profiles, locked inside a savepoint; no UPDATE, no INSERT
+    with django_assert_num_queries(4):
+        store_drafts(drafts)
+    assert dict(profiles.values_list("pk", "updated_at")) == before
+
+    Opportunity.objects.filter(pk=cluster["request"].pk).update(title="Neuer Titel")
+    store_drafts(organisation_drafts(owner.pk))
+    changed = MatchingProfile.objects.get(opportunity=cluster["request"])
+    assert changed.updated_at > before[changed.pk]
+    assert changed.text.startswith("Neuer Titel")
+    unchanged = MatchingProfile.objects.get(organisation=owner, opportunity=None)
+    assert unchanged.updated_at == before[unchanged.pk]

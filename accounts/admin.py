@@ -3,13 +3,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
-from partners.admin_people import export_people_csv
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    actions = [export_people_csv]
+    actions = []  # partners/admin_people.py adds the people export
     list_display = ["email", "full_name", "position", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "language"]
     search_fields = ["email", "full_name", "position", "expertise"]

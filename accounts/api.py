@@ -4,7 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken, User
-from spinportal.api.permissions import IsAuthenticatedWithScope
+from accounts.scopes import IsAuthenticatedWithScope
 from spinportal.api.serializers import ErrorSerializer
 
 

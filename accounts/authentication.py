@@ -1,4 +1,10 @@
-"""`Authorization: Bearer <token>` for personal API tokens."""
+"""`Authorization: Bearer <token>` for personal API tokens.
+
+A request whose Authorization header names the Bearer scheme is decided by the token alone:
+`BearerTokenAuthentication` either returns the token's user or refuses with a 401, and never
+falls through to the browser session. The two-factor requirement
+(`partners.middleware.MfaRequiredMiddleware`) relies on that to exempt exactly these requests.
+"""
 
 import datetime as dt
 
@@ -13,13 +19,25 @@ from accounts.models import ApiToken
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
+KEYWORD = "Bearer"
+
+
+def carries_bearer_token(request) -> bool:
+    """Whether the Authorization header names the Bearer scheme, valid token or not.
+
+    Takes a Django or a DRF request; the same parsing as `BearerTokenAuthentication`.
+    """
+    header = authentication.get_authorization_header(request).split()
+    return bool(header) and header[0].lower() == KEYWORD.lower().encode()
+
+
 class BearerTokenAuthentication(authentication.BaseAuthentication):
-    keyword = "Bearer"
+    keyword = KEYWORD
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower() != self.keyword.lower().encode():
+        if not carries_bearer_token(request):
             return None
+        header = authentication.get_authorization_header(request).split()
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid Authorization header."))
         try:

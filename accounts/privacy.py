@@ -1,5 +1,9 @@
 """The person's rights under the GDPR: a copy of their data (Art. 15, 20) and erasure (Art. 17).
 
+Every app keeps its own part in its `privacy.py` (found by autodiscovery when the apps are
+ready): what it exports, what blocks a deletion, and what it erases or anonymises. This module
+holds the registry, the account's own data and the order of the steps.
+
 Erasure keeps the user row as an anonymised tombstone (`deleted_at` set, no name, address,
 profile, password or rights) instead of deleting it, because other people's records point at
 it: conversations, opportunities of the organisation, audit records. Everything that only
@@ -18,7 +22,8 @@ unchanged.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -26,25 +31,50 @@ from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, User
-from matchmaking.models import ContactRequest, Message, Opportunity
-from matchmaking.services.contact_requests import contact_request_withdraw
-from notifications.models import Delivery, Notification, Preference
-from partners.models import Invitation, JoinRequest, Membership
-from partners.permissions import forget_memberships
-from projects.models import TeamMember
 from spinportal.audit import audit
 from spinportal.models import AuditRecord
 
 EXPORT_FORMAT_VERSION = 1
 ANONYMOUS_LABEL = "[deleted account]"
-# Relations whose rows stay (anonymised through the tombstone) although declared CASCADE.
-# The admin's change history stays too: it is the cluster office's record of what staff did.
-KEPT_CASCADE_RELATIONS = {(ContactRequest, "sender"), (LogEntry, "user")}
+
+
+def _nothing(*args) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class PrivacyHook:
+    """One app's part of the export and of the erasure.
+
+    - `export(user)`: {section: rows} added to the person's copy of their data;
+    - `deletion_blockers(user)`: reasons (translated sentences) that refuse the deletion now;
+      it may lock rows, it runs inside the deletion's transaction;
+    - `before_erasure(user)`: runs before the person's rows are deleted (withdraw what others
+      would otherwise answer);
+    - `erase(user, identifiers)`: after the person's rows are deleted: anonymise what stays,
+      replacing `identifiers` (names, addresses, phone) with ANONYMOUS_LABEL;
+    - `kept_relations`: (model, field) pairs declared CASCADE whose rows stay, anonymised
+      through the tombstone, because they belong to others as well.
+    """
+
+    export: Callable[[User], dict[str, list]] = lambda user: {}
+    deletion_blockers: Callable[[User], list[str]] = lambda user: []
+    before_erasure: Callable[[User], None] = _nothing
+    erase: Callable[[User, set[str]], None] = _nothing
+    kept_relations: frozenset[tuple[type[models.Model], str]] = frozenset()
+
+
+_hooks: list[PrivacyHook] = []
+
+
+def register(hook: PrivacyHook) -> PrivacyHook:
+    """Called by an app's privacy.py at import (autodiscovered in AccountsConfig.ready)."""
+    _hooks.append(hook)
+    return hook
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -60,8 +90,9 @@ def _value(value: Any) -> Any:
     return value
 
 
-def _rows(objects: Iterable[models.Model], fields: list[str]) -> list[dict[str, Any]]:
-    rows = []
+def rows(objects: Iterable[models.Model], fields: list[str]) -> list[dict[str, Any]]:
+    """JSON-ready rows of `objects`, one entry per field name (`a__b` follows relations)."""
+    result = []
     for obj in objects:
         row = {}
         for name in fields:
@@ -71,8 +102,20 @@ def _rows(objects: Iterable[models.Model], fields: list[str]) -> list[dict[str, 
             row[name] = _value(
                 value.name if isinstance(value, models.fields.files.FieldFile) else value
             )
-        rows.append(row)
-    return rows
+        result.append(row)
+    return result
+
+
+def model_rows(objects: Iterable[models.Model], *, exclude: set[str]) -> list[dict[str, Any]]:
+    """Rows with every concrete field of the objects but those in `exclude`."""
+    return [
+        {
+            field.name: _value(getattr(obj, field.name))
+            for field in obj._meta.concrete_fields
+            if field.name not in exclude
+        }
+        for obj in objects
+    ]
 
 
 def user_data_export(*, user: User) -> dict[str, Any]:
@@ -80,10 +123,10 @@ def user_data_export(*, user: User) -> dict[str, Any]:
 
     Never secrets: no password hash, no token hashes, no TOTP secret or recovery codes.
     """
-    return {
+    data = {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
-        "profile": _rows(
+        "profile": rows(
             [user],
             [
                 "id",
@@ -102,70 +145,11 @@ def user_data_export(*, user: User) -> dict[str, Any]:
                 "last_login",
             ],
         )[0],
-        "email_addresses": _rows(
+        "email_addresses": rows(
             EmailAddress.objects.filter(user=user).order_by("email"),
             ["email", "verified", "primary"],
         ),
-        "memberships": _rows(
-            Membership.objects.filter(user=user).select_related("organisation"),
-            ["organisation__name", "organisation__slug", "role", "created_at"],
-        ),
-        "project_team_memberships": _rows(
-            TeamMember.objects.filter(user=user).select_related("project"),
-            ["project__acronym", "role"],
-        ),
-        "join_requests": _rows(
-            JoinRequest.objects.filter(user=user).select_related("organisation"),
-            ["organisation__name", "status", "message", "created_at"],
-        ),
-        "opportunities_created": _rows(
-            Opportunity.objects.filter(created_by=user).select_related("organisation"),
-            [
-                "public_id",
-                "organisation__name",
-                "kind",
-                "title",
-                "description",
-                "status",
-                "visibility",
-                "created_at",
-            ],
-        ),
-        "contact_requests_sent": _rows(
-            ContactRequest.objects.filter(sender=user).select_related(
-                "sender_organisation", "receiver_organisation", "opportunity"
-            ),
-            [
-                "public_id",
-                "sender_organisation__name",
-                "receiver_organisation__name",
-                "opportunity__title",
-                "message",
-                "status",
-                "created_at",
-            ],
-        ),
-        "messages_sent": _rows(
-            Message.objects.filter(author=user).select_related("contact_request"),
-            ["contact_request__public_id", "text", "created_at"],
-        ),
-        "notifications": _rows(
-            Notification.objects.filter(recipient=user),
-            ["event_type", "url", "context", "created_at", "read_at"],
-        ),
-        "emails_sent": _rows(
-            Delivery.objects.filter(recipient=user),
-            ["kind", "to_email", "event_type", "status", "created_at", "sent_at"],
-        ),
-        "notification_preferences": [
-            {
-                field.name: _value(getattr(preference, field.name))
-                for field in Preference._meta.concrete_fields
-                if field.name not in {"id", "user"}
-            }
-            for preference in Preference.objects.filter(user=user)
-        ],
-        "api_tokens": _rows(
+        "api_tokens": rows(
             ApiToken.objects.filter(user=user),
             [
                 "name",
@@ -177,44 +161,36 @@ def user_data_export(*, user: User) -> dict[str, Any]:
                 "revoked_at",
             ],
         ),
-        "two_factor_authenticators": _rows(
+        "two_factor_authenticators": rows(
             Authenticator.objects.filter(user=user), ["type", "created_at", "last_used_at"]
         ),
-        "actions_recorded": _rows(
+        "actions_recorded": rows(
             AuditRecord.objects.filter(actor=user), ["action", "target_label", "created_at"]
         ),
     }
+    for hook in _hooks:
+        data.update(hook.export(user))
+    return data
 
 
 # --- Deletion ---------------------------------------------------------------------------------
 
 
-def organisations_blocking_deletion(*, user: User) -> list[str]:
-    """Names of the organisations whose last administrator the user is."""
-    admin_memberships = Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
-    sole = (
-        admin_memberships.annotate(
-            admins=Count(
-                "organisation__memberships",
-                filter=Q(organisation__memberships__role=Membership.Role.ADMIN),
-            )
-        )
-        .filter(admins=1)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    return [membership.organisation.display_name for membership in sole]
+def deletion_blockers(*, user: User) -> list[str]:
+    """Why the person cannot delete their account now (empty: they can)."""
+    return [reason for hook in _hooks for reason in hook.deletion_blockers(user)]
 
 
-def _scrub(value: Any, identifiers: set[str]) -> Any:
+def scrub(value: Any, identifiers: set[str]) -> Any:
+    """`value` (text, or JSON-like data) with every identifier replaced by ANONYMOUS_LABEL."""
     if isinstance(value, str):
         for identifier in identifiers:
             value = value.replace(identifier, ANONYMOUS_LABEL)
         return value
     if isinstance(value, dict):
-        return {key: _scrub(item, identifiers) for key, item in value.items()}
+        return {key: scrub(item, identifiers) for key, item in value.items()}
     if isinstance(value, list):
-        return [_scrub(item, identifiers) for item in value]
+        return [scrub(item, identifiers) for item in value]
     return value
 
 
@@ -222,65 +198,45 @@ def _scrub(value: Any, identifiers: set[str]) -> Any:
 def account_delete(*, user: User) -> None:
     """The person deletes their own account: personal data removed, shared records anonymised.
 
-    Refused (ValidationError, code "last_admin") while the person is the last administrator of
-    an organisation: they hand it over first.
+    Refused (ValidationError, code "blocked") while an app says it cannot be done yet (the
+    last administrator of an organisation hands it over first).
     """
     user = User.objects.select_for_update().get(pk=user.pk)
-    # Lock the person's admin memberships so no one demotes the other admin meanwhile.
-    list(Membership.objects.select_for_update().filter(user=user, role=Membership.Role.ADMIN))
-    blocking = organisations_blocking_deletion(user=user)
-    if blocking:
-        raise ValidationError(
-            _(
-                "You are the last administrator of %(organisations)s. Make another member an "
-                "administrator first, then delete your account."
-            )
-            % {"organisations": ", ".join(blocking)},
-            code="last_admin",
-        )
+    blockers = deletion_blockers(user=user)
+    if blockers:
+        raise ValidationError(blockers, code="blocked")
 
     addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
     addresses.add(user.email)
     identifiers = {
         text for text in {user.display_name, user.full_name, user.phone, *addresses} if text
     }
-
-    for contact_request in ContactRequest.objects.filter(
-        sender=user, status=ContactRequest.Status.OPEN
-    ):
-        contact_request_withdraw(actor=user, contact_request=contact_request)
+    for hook in _hooks:
+        hook.before_erasure(user)
 
     # Everything that only concerns the person.
+    kept = {(LogEntry, "user")}  # the admin's history: the office's record of what staff did
+    kept |= {relation for hook in _hooks for relation in hook.kept_relations}
     for relation in User._meta.related_objects:
         model = relation.related_model
-        if relation.many_to_many or (model, relation.field.name) in KEPT_CASCADE_RELATIONS:
+        if relation.many_to_many or (model, relation.field.name) in kept:
             continue
         if relation.on_delete is models.CASCADE:
             model._default_manager.filter(**{relation.field.name: user}).delete()
-    Invitation.objects.filter(email__in=addresses).delete()
     user.groups.clear()
     user.user_permissions.clear()
-
-    # What the person wrote to others stays, without their contact data.
-    for message in Message.objects.filter(author=user):
-        message.text = _scrub(message.text, identifiers)
-        message.save(update_fields=["text"])
-    for contact_request in ContactRequest.objects.filter(sender=user):
-        contact_request.message = _scrub(contact_request.message, identifiers)
-        contact_request.save(update_fields=["message"])
+    for hook in _hooks:
+        hook.erase(user, identifiers)
 
     # Other people's records that name the person.
-    for notification in Notification.objects.filter(actor=user):
-        notification.context = _scrub(notification.context, identifiers)
-        notification.save(update_fields=["context"])
     for record in AuditRecord.objects.filter(
         Q(target_type=User._meta.label_lower, target_id=str(user.pk))
         | Q(actor=user)
         | Q(target_label__in=identifiers)
         | Q(*(Q(target_label__contains=text) for text in identifiers), _connector=Q.OR)
     ):
-        record.target_label = _scrub(record.target_label, identifiers)
-        record.data = _scrub(record.data, identifiers)
+        record.target_label = scrub(record.target_label, identifiers)
+        record.data = scrub(record.data, identifiers)
         record.save(update_fields=["target_label", "data"])
 
     if user.photo:
@@ -294,5 +250,4 @@ def account_delete(*, user: User) -> None:
     user.deleted_at = timezone.now()
     user.set_unusable_password()  # also ends every session: the session hash changes
     user.save()
-    forget_memberships(user)
     audit(actor=None, action="account.delete", target=user)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ def api_token_create(
 def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     """Revokes a token of the acting user. Revoking twice keeps the first time."""
     if token.user_id != user.pk:
-        raise PermissionError("Users can only revoke their own tokens.")
+        raise PermissionDenied("Users can only revoke their own tokens.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

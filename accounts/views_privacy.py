@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import AccountDeleteForm
-from accounts.privacy import account_delete, organisations_blocking_deletion, user_data_export
+from accounts.privacy import account_delete, deletion_blockers, user_data_export
 
 
 def _render_privacy(request, form, status=200):
     context = {
         "form": form,
-        "blocking_organisations": organisations_blocking_deletion(user=request.user),
+        "deletion_blockers": deletion_blockers(user=request.user),
     }
     return render(request, "accounts/privacy.html", context, status=status)
 

@@ -104,7 +104,7 @@ def ensure_database(database_url: str) -> None:
 SEED = """
 from django.db import transaction
 from django.core.management import call_command
-from spinportal.demo.seed import seed_cluster, seed_synthetic
+from demo.seed import seed_cluster, seed_synthetic
 seed_cluster()
 print(seed_synthetic(organisations={organisations}, people={people}))
 # What `seed_demo` does: profiles and matches rebuilt (Celery chunk tasks, in-process here).

@@ -59,14 +59,14 @@ logging.disable(logging.INFO)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from demo.seed import seed_synthetic  # noqa: E402
+from demo.seed_matchmaking import seed_synthetic_opportunities  # noqa: E402
 from matchmaking import engine  # noqa: E402
 from matchmaking.engine import rebuild  # noqa: E402
 from matchmaking.engine.embedder import E5Embedder  # noqa: E402
 from matchmaking.engine.matches import recompute_sources  # noqa: E402
 from matchmaking.models import Match, Opportunity  # noqa: E402
 from matchmaking.selectors import opportunity_matches_named  # noqa: E402
-from spinportal.demo.seed import seed_synthetic  # noqa: E402
-from spinportal.demo.seed_matchmaking import seed_synthetic_opportunities  # noqa: E402
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -70,7 +70,17 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
-    list_display = ["url", "organisation", "is_active", "consecutive_failures", "disabled_at"]
+    """Staff replay a time range of a webhook's events on its page in the portal (the same
+    form as its owners), or pick single deliveries under "webhook deliveries"."""
+
+    list_display = [
+        "url",
+        "organisation",
+        "is_active",
+        "consecutive_failures",
+        "failing_since",
+        "disabled_at",
+    ]
     list_filter = ["is_active"]
     search_fields = ["url", "organisation__name"]
     list_select_related = ["organisation"]
@@ -80,7 +90,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    """Webhook dead letters: filter by status "Failed (dead letter)" and retry."""
+    """Webhook dead letters: filter by status "Failed (dead letter)" and retry; or pick an
+    endpoint and a date and send its deliveries again (a replay)."""
 
     list_display = [
         "created_at",
@@ -91,13 +102,14 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "response_status",
         "last_error",
     ]
-    list_filter = ["status", "event_type"]
+    list_filter = ["status", "event_type", "endpoint"]
     search_fields = ["event_id", "endpoint__url"]
     list_select_related = ["endpoint"]
     raw_id_fields = ["endpoint"]
+    date_hierarchy = "created_at"
     actions = ["retry_deliveries"]
 
-    @admin.action(description=_("Retry the selected failed deliveries"))
+    @admin.action(description=_("Send the selected failed or delivered deliveries again"))
     def retry_deliveries(self, request, queryset):
         count = webhook_delivery_retry(actor=request.user, deliveries=queryset)
         self.message_user(

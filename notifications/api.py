@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from accounts.scopes import IsAuthenticatedWithScope
 from notifications.events import Frequency
 from notifications.models import Notification, WebhookDelivery, WebhookEndpoint
 from notifications.selectors import notification_list, webhook_deliveries, webhook_list
@@ -32,12 +33,12 @@ from notifications.webhooks import (
     webhook_create,
     webhook_delete,
     webhook_ping,
+    webhook_replay,
     webhook_rotate_secret,
     webhook_update,
 )
 from partners.models import Organisation
 from partners.permissions import visible_organisations_q
-from spinportal.api.permissions import IsAuthenticatedWithScope
 from spinportal.api.serializers import ErrorSerializer
 
 ERRORS = {401: ErrorSerializer, 404: ErrorSerializer}
@@ -250,11 +251,19 @@ class WebhookUpdateInputSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
+class WebhookReplayInputSerializer(serializers.Serializer):
+    since = serializers.DateTimeField(help_text="Start of the range (events created from).")
+    until = serializers.DateTimeField(
+        help_text="End of the range, inclusive; at most 31 days after `since`, not in the future."
+    )
+
+
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     # a plain string in the schema: another "status" enum would collide with existing ones
     status = serializers.CharField(
-        help_text="pending, sending, retry (waiting for the next attempt), sent, dead "
-        "(failed after 5 attempts) or skipped (the webhook was disabled)."
+        help_text="pending (also: held while the webhook is disabled), sending, retry (waiting "
+        "for the next attempt), sent, dead (failed after 5 attempts) or skipped (held back by "
+        "an earlier version of the portal; a replay sends it)."
     )
 
     class Meta:
@@ -347,6 +356,24 @@ class WebhookViewSet(viewsets.ModelViewSet):
     def ping(self, request, pk=None):
         delivery = webhook_ping(actor=request.user, endpoint=self.get_object())
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=WebhookReplayInputSerializer,
+        responses={
+            202: inline_serializer("WebhookReplayQueued", {"queued": serializers.IntegerField()}),
+            400: ErrorSerializer,
+            **WRITE_ERRORS,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def replay(self, request, pk=None):
+        """Sends the events created in [since, until] again, in order, with their original
+        event ids (receivers deduplicate by them)."""
+        endpoint = self.get_object()
+        data = WebhookReplayInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        queued = webhook_replay(actor=request.user, endpoint=endpoint, **data.validated_data)
+        return Response({"queued": queued}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: SecretSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="rotate-secret")

@@ -7,4 +7,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from notifications import catalog  # noqa: F401 - declares the event types
+        from notifications import (
+            catalog,  # noqa: F401 - declares the event types
+            services,
+        )
+        from spinportal import hooks
+
+        # the outbox, for the apps below (partners) that record events through spinportal.hooks
+        hooks.notify.register(services.notify)
+        hooks.email_to_address.register(services.email_to_address)
+        hooks.email_to_address_cancel.register(services.email_to_address_cancel)

@@ -1,23 +1,15 @@
 """Rendering of notification and digest e-mails (HTML and text, in the recipient's language)."""
 
-import datetime as dt
-import email.charset
-import email.policy
-import email.utils
 import hashlib
 import re
-from email.header import Header
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.core.mail.utils import DNS_NAME
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from notifications.events import get_event
 
@@ -138,69 +130,3 @@ def _render_digest(delivery, to: str) -> EmailMultiAlternatives:
     return _message(
         to=to, subject=subject, text=text, html=html, key=delivery.key, unsubscribe=None
     )
-
-
-_UTF8_QP = email.charset.Charset("utf-8")
-_UTF8_QP.body_encoding = email.charset.QP
-_SMTP_COMPAT32 = email.policy.compat32.clone(linesep="\r\n")
-
-
-def _header(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, "utf-8")
-
-
-def _address(value: str) -> str | None:
-    """An address header value; None if the address itself is not ASCII (IDNA, SMTPUTF8:
-    left to Django's serializer). A non-ASCII display name is encoded (RFC 2047)."""
-    name, address = email.utils.parseaddr(value)
-    if not address or not address.isascii():
-        return None
-    return email.utils.formataddr((name, address), charset="utf-8")
-
-
-def message_bytes(message: EmailMultiAlternatives) -> bytes:
-    """The wire form of a notification e-mail (CRLF line ends), for sending over SMTP.
-
-    Django's `message()` builds it with the email package's modern API, whose header parsing
-    and folding cost ~1.4 ms per e-mail, most of a worker's time per mail. Our e-mails have a
-    fixed shape (text, an HTML alternative, no attachments, no Cc/Bcc/Reply-To): they are
-    built here with the package's compat32 classes (MIMEText, as Django did up to 5.x) in
-    ~0.3 ms. Same headers (plus MIME-Version), quoted-printable UTF-8 parts; a long header
-    such as List-Unsubscribe is folded at whitespace, never into encoded words. Anything else,
-    or a header with a line break, goes through Django's serializer (which refuses the line
-    break)."""
-    from_ = _address(str(message.extra_headers.get("From", message.from_email)))
-    to = [_address(a) for a in message.to]
-    headers = {str(k): str(v) for k, v in message.extra_headers.items()}
-    names = {name.lower() for name in headers}
-    simple = (
-        (message.encoding or settings.DEFAULT_CHARSET).lower() == "utf-8"
-        and not message.attachments
-        and not message.cc
-        and not message.bcc
-        and not message.reply_to
-        and all(a.mimetype == "text/html" for a in message.alternatives)
-        and from_ is not None
-        and to
-        and None not in to
-        and not {"from", "to", "cc", "reply-to", "bcc", "date", "subject"} & names
-        and not any(
-            "\r" in v or "\n" in v for v in (str(message.subject), *headers.values(), *headers)
-        )
-    )
-    if not simple:
-        return message.message(policy=email.policy.SMTP).as_bytes()
-    root = MIMEMultipart("alternative")
-    root["Subject"] = _header(str(message.subject))
-    root["From"] = from_
-    root["To"] = ", ".join(to)
-    now = timezone.localtime() if settings.EMAIL_USE_LOCALTIME else dt.datetime.now(dt.UTC)
-    root["Date"] = email.utils.format_datetime(now)
-    if "message-id" not in names:
-        root["Message-ID"] = email.utils.make_msgid(domain=DNS_NAME)
-    for name, value in headers.items():
-        root[name] = _header(value)
-    root.attach(MIMEText(message.body, "plain", _UTF8_QP))
-    for alternative in message.alternatives:
-        root.attach(MIMEText(alternative.content, "html", _UTF8_QP))
-    return root.as_bytes(policy=_SMTP_COMPAT32)

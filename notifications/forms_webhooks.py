@@ -29,3 +29,15 @@ class WebhookForm(forms.Form):
         else:
             del self.fields["is_active"]
             self.fields["organisation"].queryset = organisations
+
+
+def _local_datetime_input():
+    # the format the browser's datetime-local input expects
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class WebhookReplayForm(forms.Form):
+    """A time range whose events are sent again; the service checks the range."""
+
+    since = forms.DateTimeField(label=_("Created from"), widget=_local_datetime_input())
+    until = forms.DateTimeField(label=_("Created until"), widget=_local_datetime_input())

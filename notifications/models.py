@@ -200,7 +200,6 @@ class WebhookEndpoint(models.Model):
     """
 
     SECRET_GRACE = dt.timedelta(hours=24)
-    DISABLE_AFTER_FAILURES = 10
 
     organisation = models.ForeignKey(
         "partners.Organisation",
@@ -225,6 +224,12 @@ class WebhookEndpoint(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    failing_since = models.DateTimeField(
+        _("failing since"),
+        null=True,
+        blank=True,
+        help_text=_("The first failure since the last successful delivery."),
+    )
     disabled_at = models.DateTimeField(_("disabled"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -249,7 +254,11 @@ class WebhookEndpoint(models.Model):
 
 class WebhookDelivery(models.Model):
     """One event for one endpoint: the outbox row, unique per endpoint and event id, so the
-    same event is never queued (nor, with the claim in the task, sent) twice."""
+    same event is never queued (nor, with the claim in the task, sent) twice.
+
+    Rows of a disabled endpoint stay pending (held) until it is enabled again. An endpoint
+    receives its events in order (`created_at`, then id): the task attempts only the oldest
+    open row of each endpoint, see `notifications.tasks.webhook_heads`."""
 
     Status = Delivery.Status
     MAX_ATTEMPTS = Delivery.MAX_ATTEMPTS

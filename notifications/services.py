@@ -1,15 +1,14 @@
 """Writes on notifications. `notify` is the one entry point for every event in the portal."""
 
 from collections.abc import Iterable
-from contextlib import nullcontext
 
 from allauth.account.models import EmailAddress
-from django.db import connections, transaction
-from django.db.models.constants import OnConflict
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from notifications import outbox_pg, relay
+from notifications import relay
 from notifications.events import EVENTS, Frequency, get_event
 from notifications.models import Delivery, Notification, Preference
 from spinportal.audit import audit
@@ -51,7 +50,7 @@ def notify(
     webhooks subscribed to the event type get a delivery of `webhook_data` (default: the link
     and the context). The caller decides entitlement; pass nothing and no webhook hears of it.
     """
-    event = get_event(event_type)
+    get_event(event_type)  # an unknown event type is an error here, not in a worker
     organisation_ids = list(organisation_ids)
     if organisation_ids:
         from notifications.emails import absolute
@@ -79,8 +78,6 @@ def notify(
             event_type=event_type, event_key=key, actor=actor, url=url, context=context, **row
         )
 
-    if transaction.get_connection().vendor == "postgresql":
-        return _notify_postgresql(event, notification, recipients)
     frequencies = frequencies_for(users=recipients.values(), event_type=event_type)
     stored = _insert_new_notifications(
         [
@@ -112,68 +109,29 @@ def notify(
     return stored
 
 
-def _notify_postgresql(event, notification, recipients) -> list[Notification]:
-    """notify() in one statement (outbox_pg.py): same rows, same return value.
-    `notification(**row)` makes the event's notification for one recipient."""
-    template = notification()
-    created, delivery_keys = outbox_pg.record(
-        template=template,
-        recipients={pk: user.language for pk, user in recipients.items()},
-        mandatory=event.mandatory,
-        default_frequency=event.default_frequency,
-    )
-    if delivery_keys:
-        relay.after_commit(keys=delivery_keys)
-    database = transaction.get_connection().alias
-    return [
-        _stored(
-            notification(recipient_id=recipient_id, digest=digest, created_at=template.created_at),
-            pk,
-            database,
-        )
-        for pk, recipient_id, digest in created
-    ]
-
-
-def _stored(notification: Notification, pk: int, database: str) -> Notification:
-    """The instance as one read from `database` (it was inserted there with id `pk`)."""
-    notification.pk = pk
-    notification._state.adding = False
-    notification._state.db = database
-    return notification
-
-
 def _insert_new_notifications(notifications: list[Notification]) -> list[Notification]:
-    """Inserts the notifications that do not exist yet (recipient and event key are unique)
-    and returns those, with their ids: one INSERT ... ON CONFLICT DO NOTHING RETURNING per
-    batch, instead of reading what exists, inserting, and reading the ids back.
-
-    `bulk_create(ignore_conflicts=True)` cannot tell which rows it inserted (it returns no
-    ids), hence the queryset's `_insert`, the primitive under `bulk_create`. PostgreSQL and
-    SQLite (3.35+) both return rows from such an insert."""
+    """Inserts the notifications of one event that do not exist yet (recipient and event key
+    are unique) and returns those, read back with their ids. A concurrent notify() of the same
+    event is absorbed by the unique constraint (ignore_conflicts), and its deliveries by their
+    unique keys, so nothing is recorded twice."""
     if not notifications:
         return []
-    queryset = Notification.objects.all()
-    connection = connections[queryset.db]
-    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-    returning = [Notification._meta.pk, Notification._meta.get_field("recipient")]
-    batch_size = max(connection.ops.bulk_batch_size(fields, notifications), 1)
-    ids: dict[int, int] = {}
-    batches = len(notifications) > batch_size
-    with transaction.atomic(using=queryset.db, savepoint=False) if batches else nullcontext():
-        for start in range(0, len(notifications), batch_size):
-            rows = queryset._insert(
-                notifications[start : start + batch_size],
-                fields=fields,
-                returning_fields=returning,
-                on_conflict=OnConflict.IGNORE,
-            )
-            ids.update((recipient_id, pk) for pk, recipient_id in rows)
-    return [
-        _stored(notification, ids[notification.recipient_id], queryset.db)
-        for notification in notifications
-        if notification.recipient_id in ids
-    ]
+    event_key = notifications[0].event_key
+    recipient_ids = [n.recipient_id for n in notifications]
+    existing = set(
+        Notification.objects.filter(
+            event_key=event_key, recipient_id__in=recipient_ids
+        ).values_list("recipient_id", flat=True)
+    )
+    new = [n for n in notifications if n.recipient_id not in existing]
+    if not new:
+        return []
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return list(
+        Notification.objects.filter(
+            event_key=event_key, recipient_id__in=[n.recipient_id for n in new]
+        ).order_by("recipient_id")
+    )
 
 
 def email_to_address(
@@ -221,7 +179,7 @@ def verified_address(user: User) -> str | None:
 @transaction.atomic
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     if notification.recipient_id != user.pk:
-        raise PermissionError("Users can only mark their own notifications.")
+        raise PermissionDenied("Users can only mark their own notifications.")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -5,9 +5,8 @@ import contextlib
 import datetime as dt
 import logging
 import random
-import re
 import smtplib
-import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -17,19 +16,30 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import DatabaseError, connection, transaction
-from django.db.models import CharField, F, OuterRef, Q, Subquery, Value, prefetch_related_objects
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Delivery, Notification, WebhookDelivery, WebhookEndpoint
-from spinportal.db import logged_statement
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 DIGEST_CHUNK = 500
-STALE_CLAIM = dt.timedelta(minutes=10)
+# Claims of a running batch are renewed every third of this (see _renew_claim): a claim older
+# than this belongs to a worker that died, and the sweep (every 20 s) resumes its rows.
+STALE_CLAIM = dt.timedelta(seconds=40)
 RELAY_GRACE = dt.timedelta(seconds=30)
 
 
@@ -128,27 +138,34 @@ def _verified_addresses(deliveries: list[Delivery]) -> dict[int, str]:
 
 
 def _fail(delivery: Delivery, error: Exception) -> None:
-    delivery.attempts += 1
-    delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if delivery.attempts >= Delivery.MAX_ATTEMPTS:
-        delivery.status = Delivery.Status.DEAD
-        delivery.next_attempt_at = None
-        logger.error(
-            "delivery %s is dead after %d attempts: %s",
-            delivery.key,
-            delivery.attempts,
-            delivery.last_error,
-        )
+    """Records a failed attempt: a retry after a backoff, or dead after MAX_ATTEMPTS. Safe to
+    run again after a database error (the instance changes only once the row has)."""
+    attempts = delivery.attempts + 1
+    fields = {"attempts": attempts, "last_error": f"{type(error).__name__}: {error}"[:2000]}
+    if attempts >= Delivery.MAX_ATTEMPTS:
+        fields |= {"status": Delivery.Status.DEAD, "next_attempt_at": None}
+        logger.error("delivery %s is dead after %d attempts: %s", delivery.key, attempts, error)
     else:
-        delivery.status = Delivery.Status.RETRY
-        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
-    delivery.sent_at = None  # refused after the final ".": the mark is taken back
-    delivery.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at"])
+        fields |= {
+            "status": Delivery.Status.RETRY,
+            "next_attempt_at": timezone.now() + backoff(attempts),
+        }
+    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(delivery, name, value)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_email_deliveries(keys: list[str]) -> dict[str, int]:
-    """Sends the given outbox rows over one SMTP connection."""
+    """Sends the given outbox rows through Django's e-mail backend, over one connection.
+
+    Each message is handed to `send_messages` and then marked sent. The delivery key (and the
+    Message-ID made from it) is the idempotency key: before each send the row is re-read, so a
+    message whose mark landed meanwhile (a duplicated task, a mark retried by a previous run)
+    is never sent again. If the database fails right after the server accepted a message, the
+    mark is retried on a fresh connection (`_mark_sent`) instead of the task dying and the
+    sweep sending the accepted message a second time; the rest of the batch goes on.
+    """
     from notifications.emails import digest_items_prefetch, render_delivery
 
     deliveries = _claim(keys)
@@ -160,187 +177,94 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
     if digests:  # the entries of all digests in the batch in one query
         prefetch_related_objects(digests, digest_items_prefetch())
     mail = get_connection(fail_silently=False)
-    opened = False
     retry_times: list[dt.datetime] = []
+    claim_renewed = timezone.now()
     try:
-        for delivery in deliveries:
+        for position, delivery in enumerate(deliveries):
+            if timezone.now() - claim_renewed > _stale_claim() / 3:
+                _renew_claim(deliveries[position:])
+                claim_renewed = timezone.now()
             address = _recipient_address(delivery, addresses)
             if not address:
-                Delivery.objects.filter(pk=delivery.pk).update(
-                    status=Delivery.Status.SKIPPED, last_error="no verified address"
+                _database_write(
+                    lambda d=delivery: Delivery.objects.filter(pk=d.pk).update(
+                        status=Delivery.Status.SKIPPED, last_error="no verified address"
+                    )
                 )
                 counts["skipped"] += 1
                 continue
+            if _already_sent(delivery):
+                continue
             try:
-                if not opened:
-                    mail.open()
-                    _no_delay(mail)
-                    opened = True
-                message = render_delivery(delivery, address)
-                _send(mail, message, mark_sent=_sent_marker(delivery))
-            except (TimeoutError, smtplib.SMTPException, OSError) as error:
-                _fail(delivery, error)
+                mail.open()  # once: an open connection is kept across send_messages calls
+                mail.send_messages([render_delivery(delivery, address)])
+            except (TimeoutError, smtplib.SMTPException, OSError, ValueError) as error:
+                _database_write(lambda d=delivery, e=error: _fail(d, e))
                 counts["failed"] += 1
                 if delivery.status == Delivery.Status.RETRY:
-                    when = delivery.next_attempt_at
-                    retry_times.append(when)
+                    retry_times.append(delivery.next_attempt_at)
                 # a broken connection is reopened for the next message
                 with contextlib.suppress(Exception):
                     mail.close()
-                opened = False
                 continue
+            _database_write(lambda d=delivery: _mark_sent(d))
             counts["sent"] += 1
     finally:
-        if opened:
-            with contextlib.suppress(Exception):
-                mail.close()
+        with contextlib.suppress(Exception):
+            mail.close()
     if retry_times:
         transaction.on_commit(lambda: _schedule_retries(retry_times))
     return counts
 
 
-def _no_delay(mail) -> None:
-    """Switches Nagle's algorithm off on the SMTP socket. `_send` writes the body and then the
-    final ".": two small writes before waiting for the reply. With Nagle on, the "." waits for
-    the server to acknowledge the body, and servers delay that acknowledgement (40 ms on
-    Linux): that wait, not the work, capped a worker at ~20 mails/s."""
-    sock = getattr(getattr(mail, "connection", None), "sock", None)
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+# How often, and how long in all, a write after an accepted message is retried when the
+# database connection fails (a dropped connection, a failover, a restarted server).
+DATABASE_RETRIES = 8
+DATABASE_RETRY_SECONDS = 0.25
 
 
-def _sent_marker(delivery: Delivery) -> Callable[[], None]:
-    """A function that marks the row sent in one statement that commits at once (autocommit,
-    as in the worker). `_send` calls it right after writing the final "." of the message, so
-    everything that can be done beforehand is done here: the statement and its parameters are
-    ready, and on PostgreSQL the call hands them to libpq at once (Django's cursor would take
-    tens of microseconds to get there), then waits for the result.
-
-    On PostgreSQL the commit also does not wait for the WAL flush (synchronous_commit off, set
-    by `set_config(..., true)` for this statement's transaction only): other sessions see the
-    mark at once and a killed worker cannot undo it; only a crash of the database server
-    itself within a fraction of a second could lose the mark, and then the e-mail would be
-    sent again. Waiting for the disk on every e-mail would cost more than the sending itself.
-    """
-    sent_at = timezone.now()
-    table = connection.ops.quote_name(Delivery._meta.db_table)
-    if connection.vendor == "postgresql":
-        from psycopg import generators, pq  # psycopg is pinned (requirements.txt)
-
-        sql = (
-            f"UPDATE {table} SET status = $1, sent_at = $2, last_error = '' WHERE id = $3 "  # noqa: S608
-            f"AND set_config('synchronous_commit', 'off', true) IS NOT NULL"
-        ).encode()
-        params = [Delivery.Status.SENT.encode(), sent_at.isoformat().encode(), b"%d" % delivery.pk]
-        connection.ensure_connection()
-        raw = connection.connection
-
-        def mark() -> None:
-            with logged_statement(connection, sql.decode()):
-                raw.pgconn.send_query_params(sql, params)  # on its way now; the rest is waiting
-                results = raw.wait(generators.execute(raw.pgconn))
-            for result in results:
-                if result.status != pq.ExecStatus.COMMAND_OK:
-                    error = result.error_message.decode("utf-8", "replace")
-                    raise DatabaseError(f"could not mark delivery {delivery.pk} sent: {error}")
-
-        return mark
-
-    sql = f"UPDATE {table} SET status = %s, sent_at = %s, last_error = '' WHERE id = %s"  # noqa: S608
-    params = [
-        Delivery.Status.SENT,
-        connection.ops.adapt_datetimefield_value(sent_at),
-        delivery.pk,
-    ]
-
-    def mark() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-    return mark
+def _database_write(write: Callable[[], object]) -> None:
+    """Runs `write` (autocommit, as in the worker); on a database error closes the connection
+    and retries on a new one, with a growing pause (0.25 s, 0.5 s, … ≈ 1 min in all). Only
+    when the database stays away longer does the error end the task; the rows of the batch
+    stay claimed and the sweep resumes them after the stale-claim time."""
+    for attempt in range(DATABASE_RETRIES):
+        try:
+            write()
+            return
+        except DatabaseError:
+            if attempt == DATABASE_RETRIES - 1 or connection.in_atomic_block:
+                raise
+            logger.warning("database write failed; retrying on a new connection", exc_info=True)
+            connection.close()
+            time.sleep(DATABASE_RETRY_SECONDS * 2**attempt)
 
 
-def _send(connection, message, *, mark_sent) -> None:
-    """Sends one message and calls `mark_sent` at the moment the server can accept it.
-
-    Over SMTP the server accepts a message when it reads the final "." after the body
-    (RFC 5321, 4.1.1.4). `mark_sent` is called right after that "." is written and before the
-    reply is read: the row is marked sent within microseconds of the acceptance, and the reply
-    (a round trip) is awaited afterwards; if the server refuses, the caller records the
-    failure and the row is no longer marked sent.
-
-    Exactly once is impossible between two systems (the SMTP server and the database), so
-    there is a window, and it is made as small as it can be and put on the safe side:
-    - killed before the ".": the server discards the message; the row stays claimed and is
-      sent again after the stale-claim time;
-    - killed between the "." and the mark leaving for the database (a few microseconds of
-      Python, no waiting): the message was accepted and is sent again, a duplicate with the
-      same Message-ID; nothing is lost;
-    - killed after that: the database commits the mark (a statement that has arrived is
-      executed whether or not its client still lives) and nothing is sent again.
-    Marking before the "." instead would turn the database round trip, a large share of a
-    worker's time per mail, into a window in which a killed worker loses the e-mail.
-    Other backends (tests, console) send and then mark.
-    """
-    from notifications.emails import message_bytes
-
-    smtp = getattr(connection, "connection", None)
-    if not isinstance(smtp, smtplib.SMTP):
-        connection.send_messages([message])
-        mark_sent()
-        return
-    from_address = _envelope_address(connection, message.from_email)
-    recipients = [_envelope_address(connection, a) for a in message.recipients()]
-    body = message_bytes(message)
-    smtp.ehlo_or_helo_if_needed()
-    code, reply = smtp.mail(from_address)
-    if code != 250:
-        smtp.rset()
-        raise smtplib.SMTPSenderRefused(code, reply, from_address)
-    refused = {}
-    for recipient in recipients:
-        code, reply = smtp.rcpt(recipient)
-        if code not in (250, 251):
-            refused[recipient] = (code, reply)
-    if len(refused) == len(recipients):
-        smtp.rset()
-        raise smtplib.SMTPRecipientsRefused(refused)
-    code, reply = smtp.docmd("data")
-    if code != 354:
-        smtp.rset()
-        raise smtplib.SMTPDataError(code, reply)
-    quoted = re.sub(rb"(?m)^\.", b"..", body)
-    if not quoted.endswith(b"\r\n"):
-        quoted += b"\r\n"
-    smtp.send(quoted)
-    smtp.send(b".\r\n")
-    mark_sent()
-    code, reply = smtp.getreply()
-    if code != 250:
-        raise smtplib.SMTPDataError(code, reply)
+def _mark_sent(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
 
 
-_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+def _already_sent(delivery: Delivery) -> bool:
+    """True if the row is already marked sent (another run got there first)."""
+    status = []
+    _database_write(
+        lambda: status.extend(
+            Delivery.objects.filter(pk=delivery.pk).values_list("status", flat=True)
+        )
+    )
+    return status != [Delivery.Status.SENDING]
 
 
-_envelope_cache: dict[tuple[type, str], str] = {}
-
-
-def _envelope_address(connection, address: str) -> str:
-    """The SMTP envelope form of an address. A plain ASCII address (what verified addresses
-    are) is its own envelope form; anything else (display name, non-ASCII domain, line
-    breaks) goes through the backend's `prep_address`, whose parsing costs ~0.1 ms a call,
-    and the sender's, the same for every mail, is remembered."""
-    if _PLAIN_ADDRESS.fullmatch(address):
-        return address
-    key = (type(connection), address)
-    prepared = _envelope_cache.get(key)
-    if prepared is None:
-        prepared = connection.prep_address(address)  # raises ValueError for a bad address
-        if len(_envelope_cache) < 64:
-            _envelope_cache[key] = prepared
-    return prepared
+def _renew_claim(deliveries: list[Delivery]) -> None:
+    """Keeps a long batch's rows claimed, so that the stale-claim time can be short: a claim
+    not renewed for that long belongs to a worker that died."""
+    _database_write(
+        lambda: Delivery.objects.filter(
+            pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING
+        ).update(claimed_at=timezone.now())
+    )
 
 
 def _schedule_retries(times: list[dt.datetime]) -> None:
@@ -383,13 +307,15 @@ def sweep_pending_deliveries() -> int:
 
 
 def _sweep_webhooks(now: dt.datetime) -> int:
+    """Queues the webhook deliveries that are due and first in line for their endpoint."""
     ids = list(
-        WebhookDelivery.objects.filter(
+        webhook_heads(now)
+        .filter(
             Q(status=Delivery.Status.PENDING, created_at__lt=now - _relay_grace())
             | Q(status=Delivery.Status.RETRY, next_attempt_at__lte=now)
             | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - _stale_claim())
         )
-        .order_by("created_at")
+        .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:10_000]
     )
     for start in range(0, len(ids), WEBHOOK_BATCH_SIZE):
@@ -498,74 +424,139 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
         return error.code
 
 
-def _claim_webhooks(ids: list[int]) -> list[WebhookDelivery]:
-    """Claims the webhook deliveries among `ids` (see _claim_ids) and returns them."""
-    claimed = _claim_ids(WebhookDelivery, "id", ids)
-    if not claimed:
-        return []
-    return list(
-        WebhookDelivery.objects.filter(pk__in=claimed).select_related("endpoint").order_by("pk")
+WEBHOOK_OPEN = (Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.RETRY)
+# Deliveries one task sends in a row to endpoints that keep accepting them; after that the
+# sweep takes over, so that one busy endpoint does not hold a worker for long.
+WEBHOOK_DRAIN_LIMIT = 100
+
+
+def _disable_after() -> dt.timedelta:
+    """How long an endpoint fails without a single success before it is disabled."""
+    return dt.timedelta(hours=getattr(settings, "NOTIFICATIONS_WEBHOOK_DISABLE_AFTER_HOURS", 24))
+
+
+def webhook_heads(now: dt.datetime):
+    """The webhook deliveries that may be attempted at `now`: for each active endpoint the
+    oldest open one (by event time, then id), if it is due, and every due ping.
+
+    Ordering per endpoint: a later event waits while an earlier one is pending or retrying;
+    once that is sent or dead the next one goes. Pings neither wait nor hold anything up, and
+    go out even to a disabled endpoint (they test it); other rows of a disabled one are held.
+    """
+    from notifications.webhooks import PING
+
+    earlier_open = (
+        WebhookDelivery.objects.filter(endpoint=OuterRef("endpoint"), status__in=WEBHOOK_OPEN)
+        .exclude(event_type=PING)
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        )
     )
+    due = (
+        Q(status=Delivery.Status.PENDING)
+        | Q(status=Delivery.Status.RETRY, next_attempt_at__lte=now)
+        | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - _stale_claim())
+    )
+    in_line = Q(event_type=PING) | (Q(endpoint__is_active=True) & ~Exists(earlier_open))
+    return WebhookDelivery.objects.filter(due & in_line)
+
+
+def _claim_webhook(delivery_id: int) -> WebhookDelivery | None:
+    """Claims one delivery if it is first in line (see webhook_heads and _claim_ids), right
+    before it is sent: a claim never ages while other deliveries are being sent.
+
+    Selecting the head and claiming it are two statements; that is safe for several workers:
+    a row is a head only once every earlier row of its endpoint is sent or dead, so workers
+    can only race for the same head, and the conditional claim gives it to one of them.
+    """
+    if not webhook_heads(timezone.now()).filter(pk=delivery_id).exists():
+        return None
+    if not _claim_ids(WebhookDelivery, "id", [delivery_id]):
+        return None
+    return WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+
+
+def _next_in_line(endpoint_id: int) -> int | None:
+    """The endpoint's next delivery once the previous one is sent or dead."""
+    from notifications.webhooks import PING
+
+    return (
+        webhook_heads(timezone.now())
+        .filter(endpoint_id=endpoint_id)
+        .exclude(event_type=PING)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _attempt(delivery: WebhookDelivery) -> Delivery.Status:
+    """POSTs one claimed delivery and records the outcome: sent, retry or dead."""
+    from notifications.webhooks import webhook_disable
+
+    endpoint = delivery.endpoint
+    status_code, error = None, ""
+    try:
+        status_code = _post(endpoint, delivery)
+    except (TimeoutError, OSError, ValueError) as exc:  # URLError is an OSError
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+    now = timezone.now()
+    if status_code is not None and 200 <= status_code < 300:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.SENT,
+            delivered_at=now,
+            response_status=status_code,
+            attempts=F("attempts") + 1,
+            last_error="",
+            next_attempt_at=None,
+        )
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            consecutive_failures=0, failing_since=None
+        )
+        return Delivery.Status.SENT
+    attempts = delivery.attempts + 1
+    dead = attempts >= WebhookDelivery.MAX_ATTEMPTS
+    delivery.next_attempt_at = None if dead else now + backoff(attempts)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.DEAD if dead else Delivery.Status.RETRY,
+        attempts=attempts,
+        response_status=status_code,
+        last_error=error or f"HTTP {status_code}",
+        next_attempt_at=delivery.next_attempt_at,
+    )
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=F("consecutive_failures") + 1,
+        failing_since=Coalesce(F("failing_since"), Value(now, output_field=DateTimeField())),
+    )
+    # a short outage only delays the events (backoff, in order); a sustained one disables
+    webhook_disable(endpoint_id=endpoint.pk, now=now, failing_since_before=now - _disable_after())
+    return Delivery.Status.DEAD if dead else Delivery.Status.RETRY
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def send_webhook_deliveries(ids: list[int]) -> dict[str, int]:
-    """POSTs the given webhook deliveries. 2xx is delivered; anything else (or a network error)
-    is retried with backoff up to MAX_ATTEMPTS, then dead. Each failure counts against the
-    endpoint; DISABLE_AFTER_FAILURES in a row disable it and tell its owners."""
-    from notifications.webhooks import PING, webhook_disable
-
-    counts = {"sent": 0, "failed": 0, "skipped": 0}
+    """POSTs those of the given webhook deliveries that are first in line for their endpoint.
+    2xx is delivered; anything else (or a network error) is retried with backoff up to
+    MAX_ATTEMPTS, then dead. When one is sent or dead, the endpoint's next one follows in the
+    same task. An endpoint that fails without a success for a day (the setting
+    NOTIFICATIONS_WEBHOOK_DISABLE_AFTER_HOURS) is disabled and its owners are told; its
+    deliveries are held until it is enabled again."""
+    counts = {"sent": 0, "failed": 0}
     retry_times: list[dt.datetime] = []
-    for delivery in _claim_webhooks(ids):
-        endpoint = delivery.endpoint
-        if not endpoint.is_active and delivery.event_type != PING:
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SKIPPED, last_error="webhook disabled"
-            )
-            counts["skipped"] += 1
+    candidates = sorted(set(ids))
+    while candidates:
+        delivery = _claim_webhook(candidates.pop(0))
+        if delivery is None:  # not first in line, not due, or another worker has it
             continue
-        status_code, error = None, ""
-        try:
-            status_code = _post(endpoint, delivery)
-        except (TimeoutError, OSError, ValueError) as exc:  # URLError is an OSError
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-        now = timezone.now()
-        if status_code is not None and 200 <= status_code < 300:
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                status=Delivery.Status.SENT,
-                delivered_at=now,
-                response_status=status_code,
-                attempts=F("attempts") + 1,
-                last_error="",
-                next_attempt_at=None,
-            )
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
-            counts["sent"] += 1
-            continue
-        counts["failed"] += 1
-        attempts = delivery.attempts + 1
-        dead = attempts >= WebhookDelivery.MAX_ATTEMPTS
-        next_attempt = None if dead else now + backoff(attempts)
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.DEAD if dead else Delivery.Status.RETRY,
-            attempts=attempts,
-            response_status=status_code,
-            last_error=error or f"HTTP {status_code}",
-            next_attempt_at=next_attempt,
-        )
-        if next_attempt is not None:
-            retry_times.append(next_attempt)
-        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-            consecutive_failures=F("consecutive_failures") + 1
-        )
-        failures = (
-            WebhookEndpoint.objects.filter(pk=endpoint.pk)
-            .values_list("consecutive_failures", flat=True)
-            .first()
-        )
-        if failures is not None and failures >= WebhookEndpoint.DISABLE_AFTER_FAILURES:
-            webhook_disable(endpoint_id=endpoint.pk, now=now)
+        outcome = _attempt(delivery)
+        counts["sent" if outcome == Delivery.Status.SENT else "failed"] += 1
+        if outcome == Delivery.Status.RETRY:
+            retry_times.append(delivery.next_attempt_at)
+        elif sum(counts.values()) < WEBHOOK_DRAIN_LIMIT:
+            following = _next_in_line(delivery.endpoint_id)
+            if following is not None and following not in candidates:
+                candidates.append(following)
     if retry_times:
         transaction.on_commit(lambda: _schedule_retries(retry_times))
     return counts

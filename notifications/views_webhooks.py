@@ -1,19 +1,24 @@
 """Pages where organisation admins (and staff) manage their webhooks."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from notifications import permissions
-from notifications.forms_webhooks import WebhookForm
+from notifications.forms_webhooks import WebhookForm, WebhookReplayForm
 from notifications.selectors import webhook_deliveries, webhook_list
 from notifications.webhooks import (
     webhook_create,
     webhook_delete,
     webhook_ping,
+    webhook_replay,
     webhook_rotate_secret,
     webhook_update,
 )
@@ -78,11 +83,40 @@ def webhook_create_page(request):
 
 @login_required
 def webhook_detail_page(request, pk: int):
+    """The webhook, its delivery log and (POST) the replay of a time range."""
     endpoint = _endpoint(request, pk)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    replay_form = WebhookReplayForm(
+        request.POST or None,
+        initial={"since": now - dt.timedelta(days=1), "until": now},
+    )
+    if request.method == "POST" and replay_form.is_valid():
+        try:
+            count = webhook_replay(
+                actor=request.user,
+                endpoint=endpoint,
+                since=replay_form.cleaned_data["since"],
+                until=replay_form.cleaned_data["until"],
+            )
+        except ValidationError as error:
+            _apply_errors(replay_form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d event is sent again.", "%(count)d events are sent again.", count
+                )
+                % {"count": count},
+            )
+            return redirect("notifications:webhook_detail", pk=endpoint.pk)
     return render(
         request,
         "notifications/webhooks/detail.html",
-        {"endpoint": endpoint, "deliveries": webhook_deliveries(endpoint=endpoint)[:50]},
+        {
+            "endpoint": endpoint,
+            "deliveries": webhook_deliveries(endpoint=endpoint)[:50],
+            "replay_form": replay_form,
+        },
     )
 
 

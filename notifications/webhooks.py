@@ -76,17 +76,16 @@ def publish_webhook_event(
     data: dict,
     endpoints=None,
 ) -> list[WebhookDelivery]:
-    """Writes one delivery per active endpoint subscribed to `event_type` and owned by one of
-    `organisation_ids`, in the caller's transaction; they are sent after commit."""
+    """Writes one delivery per endpoint subscribed to `event_type` and owned by one of
+    `organisation_ids`, in the caller's transaction; they are sent after commit. A disabled
+    endpoint gets its row too: it is held and sent, in order, once the endpoint is enabled."""
     organisation_ids = list(organisation_ids)
     if endpoints is None:
         if not organisation_ids:
             return []
         endpoints = [
             endpoint
-            for endpoint in WebhookEndpoint.objects.filter(
-                organisation_id__in=organisation_ids, is_active=True
-            )
+            for endpoint in WebhookEndpoint.objects.filter(organisation_id__in=organisation_ids)
             if event_type in endpoint.event_types
         ]
     if not endpoints:
@@ -113,7 +112,11 @@ def publish_webhook_event(
             attempts=0,
         )
     )
-    relay.after_commit(keys=[d.pk for d in stored], task=relay.WEBHOOK)
+    active = {endpoint.pk for endpoint in endpoints if endpoint.is_active}
+    relay.after_commit(
+        keys=[d.pk for d in stored if d.endpoint_id in active or event_type == PING],
+        task=relay.WEBHOOK,
+    )
     return stored
 
 
@@ -167,15 +170,24 @@ def webhook_create(
 def webhook_update(
     *, actor: User, endpoint: WebhookEndpoint, url: str, event_types: list[str], is_active: bool
 ) -> WebhookEndpoint:
-    """Changes address, events or state. Enabling a disabled webhook clears its failures."""
+    """Changes address, events or state. Enabling a disabled webhook clears its failures and
+    sends the deliveries held meanwhile, in order."""
     _require_manager(actor, endpoint.organisation)
     event_types = _clean(url=url, event_types=event_types)
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-    if is_active and not endpoint.is_active:
+    enabled = is_active and not endpoint.is_active
+    if enabled:
         endpoint.consecutive_failures = 0
+        endpoint.failing_since = None
         endpoint.disabled_at = None
     endpoint.url, endpoint.event_types, endpoint.is_active = url, event_types, is_active
     endpoint.save()
+    if enabled:
+        # the owner says the receiver works again: waiting retries need not wait any longer
+        endpoint.deliveries.filter(status=WebhookDelivery.Status.RETRY).update(
+            next_attempt_at=timezone.now()
+        )
+        _wake(endpoint)
     audit(
         actor=actor,
         action="webhook.update",
@@ -223,16 +235,19 @@ def webhook_ping(*, actor: User, endpoint: WebhookEndpoint) -> WebhookDelivery:
     return delivery
 
 
-def webhook_disable(*, endpoint_id: int, now: dt.datetime) -> bool:
-    """Disables a webhook that keeps failing and tells its organisation's admins (and its
-    creator). Idempotent: only the call that flips it notifies."""
+def webhook_disable(
+    *, endpoint_id: int, now: dt.datetime, failing_since_before: dt.datetime
+) -> bool:
+    """Disables a webhook that has failed without a single success since before
+    `failing_since_before`, and tells its organisation's admins (and its creator). Its
+    deliveries are held, not dropped. Idempotent: only the call that flips it notifies."""
     from notifications.services import notify
     from partners.selectors.people import organisation_admin_users
 
     with transaction.atomic():
-        flipped = WebhookEndpoint.objects.filter(pk=endpoint_id, is_active=True).update(
-            is_active=False, disabled_at=now
-        )
+        flipped = WebhookEndpoint.objects.filter(
+            pk=endpoint_id, is_active=True, failing_since__lte=failing_since_before
+        ).update(is_active=False, disabled_at=now)
         if not flipped:
             return False
         endpoint = WebhookEndpoint.objects.select_related("organisation", "created_by").get(
@@ -250,23 +265,101 @@ def webhook_disable(*, endpoint_id: int, now: dt.datetime) -> bool:
                 "target": endpoint.url,
                 "organisation": endpoint.organisation.display_name,
                 "failures": endpoint.consecutive_failures,
+                "hours": round((now - endpoint.failing_since).total_seconds() / 3600),
             },
         )
         return True
 
 
+def _wake(endpoint: WebhookEndpoint) -> None:
+    """After commit, queues the endpoint's oldest open delivery; the task sends it and then
+    the ones after it, in order (the sweep would, later)."""
+    from notifications.tasks import WEBHOOK_OPEN
+
+    first = (
+        endpoint.deliveries.filter(status__in=WEBHOOK_OPEN)
+        .exclude(event_type=PING)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if first is not None:
+        relay.after_commit(keys=[first], task=relay.WEBHOOK)
+
+
+REPLAY_MAX_RANGE = dt.timedelta(days=31)
+# what a replay sends again; open deliveries (pending, sending, retry) are on their way anyway
+FINISHED = (
+    WebhookDelivery.Status.SENT,
+    WebhookDelivery.Status.DEAD,
+    WebhookDelivery.Status.SKIPPED,
+)
+
+
+def _requeue(deliveries) -> int:
+    """Puts finished deliveries back into the outbox with a fresh set of attempts: the same
+    row, so the same event id and payload (receivers deduplicate by the id)."""
+    return deliveries.filter(status__in=FINISHED).update(
+        status=WebhookDelivery.Status.PENDING,
+        attempts=0,
+        next_attempt_at=None,
+        claimed_at=None,
+        delivered_at=None,
+        response_status=None,
+        last_error="",
+    )
+
+
+@transaction.atomic
+def webhook_replay(
+    *, actor: User, endpoint: WebhookEndpoint, since: dt.datetime, until: dt.datetime
+) -> int:
+    """Sends the events created in [since, until] to the webhook again, in event order, and
+    returns how many. A disabled webhook receives them once it is enabled."""
+    _require_manager(actor, endpoint.organisation)
+    now = timezone.now()
+    errors = {}
+    for field, value in (("since", since), ("until", until)):
+        if value > now:
+            errors[field] = [_("The time must not be in the future.")]
+    if until < since:
+        errors.setdefault("until", []).append(_("The end must not be before the start."))
+    elif until - since > REPLAY_MAX_RANGE:
+        errors.setdefault("until", []).append(
+            _("Replay at most %(days)d days at a time.") % {"days": REPLAY_MAX_RANGE.days}
+        )
+    if errors:
+        raise ValidationError(errors)
+    count = _requeue(
+        endpoint.deliveries.exclude(event_type=PING).filter(
+            created_at__gte=since, created_at__lte=until
+        )
+    )
+    audit(
+        actor=actor,
+        action="webhook.replay",
+        target=endpoint,
+        since=since.isoformat(),
+        until=until.isoformat(),
+        count=count,
+    )
+    if count and endpoint.is_active:
+        _wake(endpoint)
+    return count
+
+
 @transaction.atomic
 def webhook_delivery_retry(*, actor: User, deliveries) -> int:
-    """Puts dead webhook deliveries back into the outbox (staff action in the admin)."""
-    ids = []
-    dead = WebhookDelivery.objects.filter(
-        pk__in=deliveries.values("pk"), status=WebhookDelivery.Status.DEAD
-    )
-    for delivery in dead.select_for_update().order_by("pk"):
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None, last_error=""
-        )
-        audit(actor=actor, action="webhook_delivery.retry", target=delivery)
-        ids.append(delivery.pk)
-    relay.after_commit(keys=ids, task=relay.WEBHOOK)
-    return len(ids)
+    """Sends the selected webhook deliveries again, dead or already sent (staff action in the
+    admin); each endpoint's in event order."""
+    selected = WebhookDelivery.objects.filter(pk__in=deliveries.values("pk"), status__in=FINISHED)
+    requeued = []
+    for delivery in selected.order_by("pk"):
+        if _requeue(WebhookDelivery.objects.filter(pk=delivery.pk)):  # not taken meanwhile
+            audit(actor=actor, action="webhook_delivery.retry", target=delivery)
+            requeued.append(delivery)
+    for endpoint in WebhookEndpoint.objects.filter(
+        pk__in={d.endpoint_id for d in requeued}, is_active=True
+    ):
+        _wake(endpoint)
+    return len(requeued)

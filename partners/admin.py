@@ -1,10 +1,7 @@
-import csv
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +10,7 @@ from partners.forms_organisations import RejectForm
 from partners.models import Competence, Membership, Organisation, PendingOrganisation, Sector
 from partners.services.organisations import organisation_approve, organisation_reject
 from spinportal.audit import audit
+from spinportal.exports import csv_response
 
 
 @admin.register(Competence)
@@ -124,42 +122,34 @@ class OrganisationAdminBase(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected organisations as CSV"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="organisations.csv"'
-        response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
-        writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        rows = queryset.prefetch_related(
+        organisations = queryset.prefetch_related(
             Prefetch("sectors", queryset=Sector.objects.only("id", "slug")),
             Prefetch("competences", queryset=Competence.objects.only("id", "slug")),
         ).order_by("name", "id")
-        for organisation in rows:
-            writer.writerow(
-                [
-                    _csv_safe(value)
-                    for value in (
-                        str(organisation.public_id),
-                        organisation.name,
-                        organisation.short_name,
-                        organisation.slug,
-                        organisation.kind,
-                        organisation.status,
-                        organisation.street,
-                        organisation.postcode,
-                        organisation.city,
-                        organisation.country,
-                        organisation.website,
-                        organisation.email,
-                        organisation.phone,
-                        organisation.size_band,
-                        " ".join(s.slug for s in organisation.sectors.all()),
-                        " ".join(c.slug for c in organisation.competences.all()),
-                        organisation.keywords,
-                        organisation.created_at.isoformat(),
-                    )
-                ]
+        rows = (
+            (
+                str(organisation.public_id),
+                organisation.name,
+                organisation.short_name,
+                organisation.slug,
+                organisation.kind,
+                organisation.status,
+                organisation.street,
+                organisation.postcode,
+                organisation.city,
+                organisation.country,
+                organisation.website,
+                organisation.email,
+                organisation.phone,
+                organisation.size_band,
+                " ".join(s.slug for s in organisation.sectors.all()),
+                " ".join(c.slug for c in organisation.competences.all()),
+                organisation.keywords,
+                organisation.created_at.isoformat(),
             )
-        return response
+            for organisation in organisations
+        )
+        return csv_response(filename="organisations.csv", header=CSV_COLUMNS, rows=rows)
 
 
 CSV_COLUMNS = [
@@ -182,12 +172,6 @@ CSV_COLUMNS = [
     "keywords",
     "created_at",
 ]
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; quote them."""
-    value = str(value or "")
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @admin.register(Organisation)

@@ -6,18 +6,15 @@ through the services (on the members page), so that every change leaves an audit
 its e-mail.
 """
 
-import csv
-import re
-
 from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import UserAdmin
 from partners.models import Invitation, JoinRequest
 from partners.selectors.people import person_export_rows, person_list
-
-PHONE_LIKE = re.compile(r"\+?[0-9 ()/-]+")
+from spinportal.exports import csv_response
 
 EXPORT_HEADER = [
     _("Id"),
@@ -34,23 +31,11 @@ EXPORT_HEADER = [
 
 def people_csv_response(people) -> HttpResponse:
     """A CSV download of `people` (a person_list queryset); contact data only where shared."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"people-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow([str(label) for label in EXPORT_HEADER])
-    for row in person_export_rows(people):
-        writer.writerow([_spreadsheet_safe(cell) for cell in row])
-    return response
-
-
-def _spreadsheet_safe(cell: str) -> str:
-    """A leading =, +, -, @ would make a spreadsheet evaluate the cell as a formula (CSV
-    injection). Phone numbers like "+49 231 …" cannot call functions and stay as they are."""
-    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not PHONE_LIKE.fullmatch(cell):
-        return f"'{cell}"
-    return cell
+    return csv_response(
+        filename=f"people-{timezone.localdate():%Y-%m-%d}.csv",
+        header=EXPORT_HEADER,
+        rows=person_export_rows(people),
+    )
 
 
 @admin.action(description=_("Export selected people as CSV"))
@@ -83,3 +68,8 @@ class JoinRequestAdmin(ReadOnlyAdmin):
     search_fields = ["user__email", "user__full_name", "organisation__name", "message"]
     list_select_related = ["user", "organisation", "decided_by"]
     date_hierarchy = "created_at"
+
+
+# The user admin belongs to accounts, below partners in the layers; the export of people with
+# their organisations is partners' to add.
+UserAdmin.actions = [*UserAdmin.actions, export_people_csv]

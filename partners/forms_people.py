@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.emails import normalise_email
 from accounts.models import User
 from partners.images_people import MAX_BYTES, photo_validate_and_reencode
 from partners.models import Competence, Invitation, JoinRequest, Membership, Organisation
@@ -45,7 +46,7 @@ class InvitationForm(forms.Form):
         self.organisation = organisation
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+        email = normalise_email(self.cleaned_data["email"])
         if Membership.objects.filter(
             organisation=self.organisation, user__email__iexact=email
         ).exists():

@@ -37,6 +37,11 @@ def admin_organisation_ids(user) -> set[int]:
     }
 
 
+def is_privileged(user) -> bool:
+    """Staff and organisation admins: those who must use two-factor authentication."""
+    return bool(is_partner(user) and (user.is_staff or admin_organisation_ids(user)))
+
+
 def member_organisation_ids(user) -> set[int]:
     return set(membership_roles(user))
 

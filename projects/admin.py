@@ -1,10 +1,7 @@
 """The cluster office's admin for projects: inlines for the consortium, team and work plan,
 filters, CSV export, and audit rows for every consortium and role change made here."""
 
-import csv
-
 from django.contrib import admin
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
@@ -20,14 +17,9 @@ from projects.models import (
 )
 from projects.selectors.projects import EXPORT_COLUMNS, project_export_rows
 from spinportal.audit import audit
+from spinportal.exports import csv_response
 
 AUDITED_INLINES = {Participation: "participation", TeamMember: "team_member"}
-
-
-def _csv_safe(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; quote them."""
-    value = str(value or "")
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _audit_change(request, obj, *, change: bool, changed: list[str], prefix: str) -> None:
@@ -119,14 +111,9 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected projects as CSV"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="projects.csv"'
-        response.write("\ufeff")  # Excel reads UTF-8 only with a byte order mark
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        for row in project_export_rows(queryset):
-            writer.writerow([_csv_safe(value) for value in row])
-        return response
+        return csv_response(
+            filename="projects.csv", header=EXPORT_COLUMNS, rows=project_export_rows(queryset)
+        )
 
 
 class AuditedAdmin(admin.ModelAdmin):

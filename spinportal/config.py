@@ -32,8 +32,10 @@ def redis_cache_settings(url: str) -> dict:
     if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
         config_error("REDIS_URL must start with redis://, rediss:// or unix://.")
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "spinportal.cache.FailSoftRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "spin",
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        # A cache answer takes well under a millisecond; waiting longer than this only
+        # stalls the request (see spinportal/cache.py for what a miss means).
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }

@@ -1,5 +1,7 @@
 """Liveness and readiness probes for load balancers and orchestration."""
 
+import sys
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -35,6 +37,19 @@ def check_redis() -> str | None:
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}".splitlines()[0]
     return None
+
+
+SERVICE_SETTINGS = {"database": "DATABASE_URL", "redis": "REDIS_URL"}
+
+
+def exit_if_unreachable() -> None:
+    """Stops the process with one line per unreachable service, instead of the traceback the
+    first query or broker call would print (manage.py, the Celery worker, the test suite)."""
+    failures = readiness()
+    for component, error in failures.items():
+        sys.stderr.write(f"{SERVICE_SETTINGS[component]} is not reachable: {error}\n")
+    if failures:
+        raise SystemExit(1)
 
 
 def readiness() -> dict[str, str]:

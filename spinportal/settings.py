@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "projects",
     "matchmaking",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -64,10 +65,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # control characters in the path or a query parameter: 404 / 400, never a 500
+    "spinportal.middleware.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "accounts.middleware.MfaRequiredMiddleware",
+    "partners.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "spinportal.urls"
@@ -102,11 +105,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORM_RENDERER = "spinportal.forms.PortalFormRenderer"
 
-# --- Redis: cache, sessions, rate limits, Celery broker -------------------------------------
+# --- Redis: cache, rate limits, Celery broker -----------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Sessions live in the database, with or without Redis: a Redis outage must not log anyone out
+# or fail their requests (cached_db writes the session back to the cache without catching its
+# errors). One indexed read per request is what that costs.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 if REDIS_URL:
     CACHES = {"default": redis_cache_settings(REDIS_URL)}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -130,9 +136,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_BEAT_SCHEDULE: dict = {
+    # With the 40 s stale-claim time: a dead worker's claimed mails go out again within 1 min.
     "sweep-pending-deliveries": {
         "task": "notifications.tasks.sweep_pending_deliveries",
-        "schedule": 60.0,
+        "schedule": 20.0,
     },
     "daily-digest": {
         "task": "notifications.tasks.send_digests",
@@ -191,6 +198,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# Every address a visitor types is normalised (NFKC + case-fold) before it is looked up or
+# stored, so that a look-alike ("jonaſ") cannot become a second account (accounts/emails.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.login.LoginForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -303,7 +314,13 @@ REST_FRAMEWORK = {
         "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["spinportal.api.permissions.TokenScopePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.scopes.TokenScopePermission"],
+    # DRF's parsers, refusing too-deep JSON and NUL characters with a 400 instead of a 500
+    "DEFAULT_PARSER_CLASSES": [
+        "spinportal.api.parsers.JSONParser",
+        "spinportal.api.parsers.FormParser",
+        "spinportal.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "spinportal.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -311,9 +328,9 @@ REST_FRAMEWORK = {
     # One bucket per API token, per logged-in browser user and per anonymous client address,
     # all in the shared cache (Redis in production), answered with 429 and Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "spinportal.api.throttling.TokenRateThrottle",
-        "spinportal.api.throttling.SessionUserRateThrottle",
-        "spinportal.api.throttling.AnonRateThrottle",
+        "accounts.throttling.TokenRateThrottle",
+        "accounts.throttling.SessionUserRateThrottle",
+        "accounts.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "token": "600/min",
@@ -332,6 +349,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "spinportal.api.schema.document_query_parameter_errors",
+    ],
 }
 
 # --- Logging: one line per event on stdout ----------------------------------------------------

@@ -18,10 +18,6 @@ ACCOUNT_RATE_LIMITS = {}
 # Most tests log staff and organisation admins in with force_login; the tests of the MFA
 # requirement (tests/accounts/test_mfa_required.py) switch it on again.
 MFA_REQUIRED_FOR_PRIVILEGED = False
-# Sessions in the database in both CI passes, so that the pinned query counts are the same with
-# and without Redis (production uses cached_db with Redis: tests/core/test_configuration.py
-# checks the real settings in a subprocess).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Tasks run in-process after commit in both CI passes, so tests see their effects; the
 # integration tests in tests/notifications start a real worker and switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -5,6 +5,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import admin_login
+from matchmaking.views.home import home
 from spinportal import health, views
 
 # The admin has no log-in form of its own: it uses the portal's (rate limits, second factor).
@@ -15,14 +16,14 @@ handler404 = "spinportal.views.not_found"
 handler500 = "spinportal.views.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("impressum/", views.imprint, name="imprint"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls_organisations")),
     path("", include("partners.urls_people")),
-    path("", include("projects.urls_projects")),
-    path("", include("projects.urls_workplan")),
+    path("", include("projects.urls.projects")),
+    path("", include("projects.urls.workplan")),
     path("", include("matchmaking.urls")),
     path("", include("notifications.urls")),
     path("account/", include("accounts.urls")),

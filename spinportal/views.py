@@ -2,22 +2,6 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from partners.models import Organisation
-from projects.models import Project
-
-
-def home(request):
-    context = {
-        "organisation_count": Organisation.objects.filter(status="active").count(),
-        "project_count": Project.objects.filter(visibility="public").count(),
-        "projects": Project.objects.filter(visibility="public").order_by("acronym")[:6],
-    }
-    if request.user.is_authenticated:
-        from matchmaking.selectors import matches_for_user
-
-        context["matches"] = matches_for_user(user=request.user)
-    return render(request, "home.html", context)
-
 
 def imprint(request):
     return render(request, "pages/imprint.html")

@@ -22,6 +22,30 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 REQUIRE_SERVICES = os.environ.get("SPIN_REQUIRE_SERVICES") == "1"
 
 
+def pytest_sessionstart(session):
+    """A wrong DATABASE_URL or REDIS_URL ends the run with one clear line per service, not a
+    traceback per test. The test database does not exist yet: the server is asked through its
+    maintenance database, as the test runner will when it creates it (psycopg directly: the
+    suite blocks Django's database access outside tests)."""
+    from django.db import connection
+
+    from spinportal.health import check_redis
+
+    failures = []
+    if os.environ.get("DATABASE_URL") and connection.vendor == "postgresql":
+        import psycopg  # only when PostgreSQL is configured
+
+        try:
+            params = {**connection.get_connection_params(), "dbname": "postgres"}
+            psycopg.connect(**params).close()
+        except psycopg.Error as error:
+            failures.append(f"DATABASE_URL is not reachable: {type(error).__name__}: {error}")
+    if os.environ.get("REDIS_URL") and (error := check_redis()):
+        failures.append(f"REDIS_URL is not reachable: {error}")
+    if failures:
+        pytest.exit("\n".join(line.splitlines()[0] for line in failures), returncode=1)
+
+
 def _require(condition: bool, reason: str, *, strict: bool = REQUIRE_SERVICES) -> None:
     if condition:
         return
@@ -147,3 +171,10 @@ def page(browser, live_server, settings):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def english(settings):
+    """Pages and messages in English (the default language is German): for tests asserting
+    English text, as `pytestmark = pytest.mark.usefixtures("english")`."""
+    settings.LANGUAGE_CODE = "en"

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import User
+from accounts.scopes import IsAuthenticatedWithScope
 from matchmaking.api.fields import enum_field
 from matchmaking.models import ContactRequest, Message, Opportunity
 from matchmaking.permissions import can_view_contact_data, is_contact_request_sender
@@ -33,7 +34,6 @@ from matchmaking.services.contact_requests import (
 )
 from partners.models import Organisation
 from partners.permissions import visible_organisations_q
-from spinportal.api.permissions import IsAuthenticatedWithScope
 from spinportal.api.serializers import ErrorSerializer
 
 

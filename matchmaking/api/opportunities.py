@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from accounts.scopes import IsAuthenticatedWithScope
 from matchmaking.api.fields import enum_field
 from matchmaking.models import Match, MatchFeedback, Opportunity, PartnerKind
 from matchmaking.permissions import can_manage_opportunity, is_requester_hidden
@@ -32,7 +33,6 @@ from matchmaking.services.opportunities import (
 )
 from partners.models import Competence, Organisation
 from projects.models import Project
-from spinportal.api.permissions import IsAuthenticatedWithScope
 from spinportal.api.serializers import ErrorSerializer
 from spinportal.markdown import render_markdown
 

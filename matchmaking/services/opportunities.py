@@ -27,6 +27,7 @@ from partners.models import Competence, Organisation
 from projects.models import Project
 from projects.permissions import can_view_project
 from spinportal.audit import audit
+from spinportal.updates import assign
 
 # How far ahead an opportunity may run before it has to be renewed.
 MAX_VALIDITY_DAYS = 730
@@ -195,11 +196,7 @@ def opportunity_update(
         raise TypeError(f"Unknown opportunity fields: {sorted(unknown)}")
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     previous_status = opportunity.status
-    changed = sorted(
-        field for field, value in changes.items() if getattr(opportunity, field) != value
-    )
-    for field, value in changes.items():
-        setattr(opportunity, field, value)
+    changed = assign(opportunity, changes)
     is_publishing = (
         opportunity.status == Opportunity.Status.PUBLISHED
         and previous_status != Opportunity.Status.PUBLISHED

@@ -12,6 +12,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from accounts.scopes import TokenScopePermission
 from partners.models import Competence, Organisation, Sector
 from partners.permissions import can_edit_organisation
 from partners.selectors.organisations import (
@@ -22,7 +23,6 @@ from partners.selectors.organisations import (
     organisation_list,
 )
 from partners.services.organisations import organisation_update
-from spinportal.api.permissions import TokenScopePermission
 from spinportal.api.serializers import ErrorSerializer
 from spinportal.markdown import render_markdown
 

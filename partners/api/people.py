@@ -10,9 +10,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 
 from accounts.models import User
+from accounts.scopes import IsAuthenticatedWithScope
 from partners.models import Competence, Organisation
 from partners.selectors import people as selectors
-from spinportal.api.permissions import IsAuthenticatedWithScope
 from spinportal.api.serializers import ErrorSerializer
 
 

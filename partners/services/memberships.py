@@ -2,8 +2,8 @@
 
 Every service takes the acting user first, checks the right to act (pages and the API call the
 same predicates beforehand, this is the last line), writes in one transaction, leaves an audit
-row and records its e-mail in the notification outbox (`notifications.services`) within the same
-transaction; the outbox sends it after commit.
+row and records its e-mail in the notification outbox (`notifications.services`, reached through
+`spinportal.hooks`) within the same transaction; the outbox sends it after commit.
 """
 
 import datetime as dt
@@ -19,12 +19,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.emails import normalise_email
 from accounts.models import User
-from notifications.services import email_to_address, email_to_address_cancel, notify
 from partners import permissions
 from partners.models import Invitation, JoinRequest, Membership, Organisation
 from partners.selectors.people import organisation_admin_users
 from spinportal.audit import audit
+from spinportal.hooks import email_to_address, email_to_address_cancel, notify
 
 INVITATION_SALT = "partners.invitation"
 
@@ -126,7 +127,7 @@ def invitation_create(
 ) -> Invitation:
     """An organisation admin (or staff) invites an e-mail address; the mail goes after commit."""
     _require_member_manager(actor, organisation)
-    email = email.strip().lower()
+    email = normalise_email(email)
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})
     if _member_with_address_exists(organisation, email):

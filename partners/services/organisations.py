@@ -5,9 +5,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from partners import hooks
 from partners.images import ProcessedLogo
 from partners.models import Competence, Membership, Organisation, Sector
 from partners.permissions import (
@@ -19,13 +22,11 @@ from partners.permissions import (
 from partners.selectors.organisations import organisation_similar_list
 from partners.selectors.people import organisation_admin_users
 from spinportal.audit import audit
+from spinportal.hooks import notify
+from spinportal.updates import assign
 
 
 def _notify_admins(event_type: str, organisation: Organisation, actor, **context) -> None:
-    from django.urls import reverse
-
-    from notifications.services import notify
-
     notify(
         event_type=event_type,
         recipients=organisation_admin_users(organisation_id=organisation.pk),
@@ -187,11 +188,6 @@ def organisation_register(
 
 
 def _notify_staff_of_registration(organisation: Organisation, actor) -> None:
-    from django.urls import reverse
-
-    from accounts.models import User
-    from notifications.services import notify
-
     notify(
         event_type="organisation.pending",
         recipients=User.objects.filter(is_staff=True, is_active=True),
@@ -225,11 +221,7 @@ def organisation_update(
     if unknown:
         raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    changed = sorted(
-        field for field, value in changes.items() if getattr(organisation, field) != value
-    )
-    for field, value in changes.items():
-        setattr(organisation, field, value)
+    changed = assign(organisation, changes)
     _validate(organisation, check_similar="name" in changed and not confirm_similar)
 
     if sectors is not None:
@@ -257,9 +249,7 @@ def organisation_update(
     if changed:
         audit(actor=actor, action="organisation.updated", target=organisation, fields=changed)
     if {"competences", "kind", "description_de", "description_en", "keywords"} & set(changed):
-        from matchmaking.scheduling import schedule_organisation_matching
-
-        schedule_organisation_matching(organisation.pk)
+        hooks.organisation_changed(organisation_id=organisation.pk)
     return organisation
 
 
@@ -277,9 +267,7 @@ def organisation_approve(*, actor, organisation: Organisation) -> Organisation:
     organisation.save(update_fields=["status", "rejection_reason", "updated_at"])
     audit(actor=actor, action="organisation.approved", target=organisation, previous=previous)
     _notify_admins("organisation.approved", organisation, actor)
-    from matchmaking.scheduling import schedule_organisation_matching
-
-    schedule_organisation_matching(organisation.pk)
+    hooks.organisation_changed(organisation_id=organisation.pk)
     return organisation
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from partners import hooks
 from partners.forms_organisations import (
     DirectoryForm,
     OrganisationEditForm,
@@ -38,7 +39,6 @@ from partners.services.organisations import (
     organisation_reject,
     organisation_update,
 )
-from projects.selectors.projects import project_participations_for_organisation
 
 PAGE_SIZE = 20
 
@@ -93,10 +93,9 @@ def detail(request, slug):
         "can_view_people": can_view_people(request.user),
         "people": people,
         "units": organisation_unit_list(visible_to=request.user, organisation=organisation),
-        "project_participations": project_participations_for_organisation(
-            organisation=organisation, user=request.user
-        ),
     }
+    for extra in hooks.organisation_page_context(organisation=organisation, user=request.user):
+        context.update(extra)
     return render(request, "partners/organisations/detail.html", context)
 
 

@@ -18,13 +18,14 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from accounts.scopes import TokenScopePermission
 from partners.api.organisations import OptionalURLField
 from partners.models import Competence, Organisation
 from projects import permissions
 from projects.models import Participation, Project, TeamMember
 from projects.selectors import projects as selectors
+from projects.services import consortium
 from projects.services import projects as services
-from spinportal.api.permissions import TokenScopePermission
 from spinportal.api.serializers import ErrorSerializer
 from spinportal.markdown import render_markdown
 
@@ -405,7 +406,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = self.get_object()
         serializer = ParticipationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        participation = services.participation_add(
+        participation = consortium.participation_add(
             actor=request.user, project=project, **serializer.validated_data
         )
         return Response(ParticipationSerializer(participation).data, status=status.HTTP_201_CREATED)
@@ -430,7 +431,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             field: getattr(participation, field)
             for field in ("role", "budget_share", "joined_on", "left_on")
         }
-        participation = services.participation_update(
+        participation = consortium.participation_update(
             actor=request.user,
             participation=participation,
             **{**current, **serializer.validated_data},

@@ -6,6 +6,7 @@ project team (`can_contribute`) and goes through the same services as the pages.
 """
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -20,10 +21,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from accounts.scopes import TokenScopePermission
 from partners.models import Organisation
 from projects.models import Document, DocumentVersion, Milestone, NewsPost, WorkPackage
 from projects.permissions import can_contribute
@@ -44,7 +45,7 @@ from projects.services import content as content_services
 from projects.services import workplan as workplan_services
 from projects.uploads import check_upload
 from projects.views.workplan import file_response
-from spinportal.api.permissions import TokenScopePermission
+from spinportal.api.parsers import FormParser, JSONParser, MultiPartParser
 from spinportal.api.serializers import ErrorSerializer
 from spinportal.markdown import render_markdown
 
@@ -54,6 +55,8 @@ PROJECT = OpenApiParameter(
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 WRITE_ERRORS = {400: ErrorSerializer, **ERRORS}
+# ASCII digits: str.isdigit() also accepts "¹9", which int() refuses.
+VERSION_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 class ContributorWrites(BasePermission):
@@ -517,7 +520,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectN
         """The file of a version (the latest by default), as an attachment."""
         document = self.get_object()
         number = request.query_params.get("version")
-        if number is not None and not number.isdigit():
+        if number is not None and not VERSION_NUMBER.fullmatch(number):
             raise serializers.ValidationError({"version": [_("A version number is expected.")]})
         return file_response(
             document_version_get(document=document, number=int(number) if number else None)

@@ -1,6 +1,7 @@
 """Reads of projects, consortia and teams, already filtered by who is asking."""
 
 import contextlib
+import re
 import uuid
 from dataclasses import dataclass, fields
 
@@ -196,10 +197,15 @@ def project_filter_choices(*, visible_to) -> dict[str, list[tuple[str, str]]]:
     return {"competence": competences, "programme": programmes}
 
 
+# ASCII digits only: str.isdigit() also accepts "¹9" or "٣", which int() refuses; 18 digits
+# stay within a bigint.
+ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
 def _lookup_q(lookup: str) -> Q:
     """By slug or acronym; an id (digits) or public id (UUID) as well."""
     key = Q(slug=lookup) | Q(acronym=lookup)
-    if lookup.isdigit() and len(lookup) < 19:
+    if ID_PATTERN.fullmatch(lookup):
         key |= Q(pk=int(lookup))
     with contextlib.suppress(ValueError):
         key |= Q(public_id=uuid.UUID(lookup))

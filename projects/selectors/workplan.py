@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, W
 from django.http import Http404
 from django.utils import timezone
 
+from partners.models import Organisation
 from projects.models import (
     Document,
     DocumentVersion,
@@ -29,6 +30,7 @@ from projects.permissions import (
     visible_news_q,
     visible_projects_q,
 )
+from projects.timeline import timeline_svg
 
 LATEST_NEWS = 5
 
@@ -52,7 +54,6 @@ def project_visible_list(*, visible_to) -> QuerySet:
 
 def consortium_organisation_list(*, project: Project) -> QuerySet:
     """Organisations currently in the consortium (choices for leads and responsibilities)."""
-    from partners.models import Organisation
 
     return Organisation.objects.filter(
         participations__project=project, participations__left_on__isnull=True
@@ -160,7 +161,6 @@ def document_version_get(*, document: Document, number: int | None = None) -> Do
 def project_workplan_context(*, project, user, today: dt.date | None = None) -> dict:
     """Context for the detail page's partials (templates/projects/includes/timeline.html,
     news.html, documents.html): timeline, work packages, milestones, news, documents."""
-    from projects.timeline import timeline_svg
 
     today = today or timezone.localdate()
     work_packages = list(work_package_list(project=project))

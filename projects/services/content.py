@@ -13,9 +13,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from projects.models import Document, DocumentVersion, NewsPost, Project
+from projects.notifications import news_posted
 from projects.permissions import can_contribute
 from projects.uploads import CheckedUpload
 from spinportal.audit import audit
+from spinportal.updates import model_update
 
 NEWS_FIELDS = ("title", "text", "published_at", "is_public")
 DOCUMENT_FIELDS = ("title", "description", "is_public")
@@ -62,10 +64,15 @@ def news_post_create(
     _validate(post, exclude=["project", "author"])
     post.save()
     audit(actor=actor, action="news.created", target=post, project=project.pk, public=is_public)
-    from projects.notifications import news_posted
 
     news_posted(post)
     return post
+
+
+def _stripped_title(changes: dict) -> dict:
+    if "title" in changes:
+        return {**changes, "title": changes["title"].strip()}
+    return changes
 
 
 @transaction.atomic
@@ -73,13 +80,13 @@ def news_post_update(*, actor, post: NewsPost, **changes) -> NewsPost:
     _require_contributor(actor, post.project)
     _check_fields(changes, NEWS_FIELDS)
     row = NewsPost.objects.select_for_update().get(pk=post.pk)
-    changed = sorted(field for field, value in changes.items() if getattr(row, field) != value)
-    for field, value in changes.items():
-        setattr(row, field, value.strip() if field == "title" else value)
-    _validate(row, exclude=["project", "author"])
-    row.save()
-    if changed:
-        audit(actor=actor, action="news.updated", target=row, fields=changed)
+    model_update(
+        actor=actor,
+        instance=row,
+        data=_stripped_title(changes),
+        action="news.updated",
+        validate=lambda news: _validate(news, exclude=["project", "author"]),
+    )
     return row
 
 
@@ -206,13 +213,13 @@ def document_update(*, actor, document: Document, **changes) -> Document:
     _require_contributor(actor, document.project)
     _check_fields(changes, DOCUMENT_FIELDS)
     row = Document.objects.select_for_update().get(pk=document.pk)
-    changed = sorted(field for field, value in changes.items() if getattr(row, field) != value)
-    for field, value in changes.items():
-        setattr(row, field, value.strip() if field == "title" else value)
-    _validate(row, exclude=["project", "created_by"])
-    row.save()
-    if changed:
-        audit(actor=actor, action="document.updated", target=row, fields=changed)
+    model_update(
+        actor=actor,
+        instance=row,
+        data=_stripped_title(changes),
+        action="document.updated",
+        validate=lambda document: _validate(document, exclude=["project", "created_by"]),
+    )
     return row
 
 

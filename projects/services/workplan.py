@@ -17,6 +17,7 @@ from projects.permissions import can_contribute
 from projects.selectors.workplan import consortium_has_organisation
 from projects.timeline import project_months
 from spinportal.audit import audit
+from spinportal.updates import model_update
 
 WORK_PACKAGE_FIELDS = ("number", "title", "lead_organisation", "start_month", "end_month")
 MILESTONE_FIELDS = (
@@ -128,13 +129,13 @@ def work_package_update(*, actor, work_package: WorkPackage, **changes) -> WorkP
     _require_contributor(actor, work_package.project)
     _check_fields(changes, WORK_PACKAGE_FIELDS)
     package = WorkPackage.objects.select_for_update().get(pk=work_package.pk)
-    changed = sorted(field for field, value in changes.items() if getattr(package, field) != value)
-    for field, value in changes.items():
-        setattr(package, field, value)
-    _validate_work_package(package)
-    package.save()
-    if changed:
-        audit(actor=actor, action="work_package.updated", target=package, fields=changed)
+    model_update(
+        actor=actor,
+        instance=package,
+        data=changes,
+        action="work_package.updated",
+        validate=_validate_work_package,
+    )
     return package
 
 
@@ -170,13 +171,13 @@ def milestone_update(*, actor, milestone: Milestone, **changes) -> Milestone:
     _require_contributor(actor, milestone.project)
     _check_fields(changes, MILESTONE_FIELDS)
     row = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    changed = sorted(field for field, value in changes.items() if getattr(row, field) != value)
-    for field, value in changes.items():
-        setattr(row, field, value)
-    _validate_milestone(row)
-    row.save()
-    if changed:
-        audit(actor=actor, action="milestone.updated", target=row, fields=changed)
+    model_update(
+        actor=actor,
+        instance=row,
+        data=changes,
+        action="milestone.updated",
+        validate=_validate_milestone,
+    )
     return row
 
 

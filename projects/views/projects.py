@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects import permissions
-from projects.forms_projects import (
+from projects.forms.projects import (
     ParticipationEditForm,
     ParticipationForm,
     ParticipationRequestForm,
@@ -26,7 +26,9 @@ from projects.forms_projects import (
 from projects.models import TeamMember
 from projects.selectors import projects as selectors
 from projects.selectors.workplan import project_workplan_context
+from projects.services import consortium as consortium_services
 from projects.services import projects as services
+from projects.services import team as team_services
 
 PAGE_SIZE = 20
 
@@ -175,7 +177,7 @@ def consortium(request, slug):
     form = ParticipationForm(request.POST)
     if form.is_valid():
         try:
-            participation = services.participation_add(
+            participation = consortium_services.participation_add(
                 actor=request.user,
                 project=project,
                 **form.service_arguments(),
@@ -199,7 +201,7 @@ def participation_edit(request, slug, pk):
     form = ParticipationEditForm(request.POST or None, instance=participation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.participation_update(
+            consortium_services.participation_update(
                 actor=request.user, participation=participation, **form.service_arguments()
             )
         except ValidationError as error:
@@ -232,7 +234,7 @@ def _consortium_action(request, slug, action, success_message: str):
 def participation_remove(request, slug, pk):
     def action(project):
         participation = selectors.participation_get(project=project, pk=pk)
-        services.participation_remove(actor=request.user, participation=participation)
+        consortium_services.participation_remove(actor=request.user, participation=participation)
 
     return _consortium_action(request, slug, action, _("The partner has been removed."))
 
@@ -242,7 +244,9 @@ def participation_remove(request, slug, pk):
 def participation_make_coordinator(request, slug, pk):
     def action(project):
         participation = selectors.participation_get(project=project, pk=pk)
-        services.participation_make_coordinator(actor=request.user, participation=participation)
+        consortium_services.participation_make_coordinator(
+            actor=request.user, participation=participation
+        )
 
     return _consortium_action(request, slug, action, _("The coordinator has been changed."))
 
@@ -252,7 +256,7 @@ def participation_make_coordinator(request, slug, pk):
 def participation_request_accept(request, slug, pk):
     def action(project):
         participation_request = selectors.participation_request_get(project=project, pk=pk)
-        services.participation_request_accept(
+        consortium_services.participation_request_accept(
             actor=request.user, participation_request=participation_request
         )
 
@@ -264,7 +268,7 @@ def participation_request_accept(request, slug, pk):
 def participation_request_decline(request, slug, pk):
     def action(project):
         participation_request = selectors.participation_request_get(project=project, pk=pk)
-        services.participation_request_decline(
+        consortium_services.participation_request_decline(
             actor=request.user, participation_request=participation_request
         )
 
@@ -279,7 +283,7 @@ def participation_request_create(request, slug):
     form = ParticipationRequestForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            services.participation_request_create(
+            consortium_services.participation_request_create(
                 actor=request.user, project=project, **form.cleaned_data
             )
         except ValidationError as error:
@@ -318,7 +322,7 @@ def team(request, slug):
     form = TeamMemberForm(request.POST, candidates=selectors.team_candidate_list(project=project))
     if form.is_valid():
         try:
-            services.team_member_add(actor=request.user, project=project, **form.cleaned_data)
+            team_services.team_member_add(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -349,7 +353,7 @@ def team_member_role(request, slug, pk):
         form = TeamRoleForm(request.POST)
         if not form.is_valid():
             raise ValidationError(form.errors["role"])
-        services.team_member_change_role(
+        team_services.team_member_change_role(
             actor=request.user, member=member, role=form.cleaned_data["role"]
         )
 
@@ -361,6 +365,6 @@ def team_member_role(request, slug, pk):
 def team_member_remove(request, slug, pk):
     def action(project):
         member = selectors.team_member_get(project=project, pk=pk)
-        services.team_member_remove(actor=request.user, member=member)
+        team_services.team_member_remove(actor=request.user, member=member)
 
     return _team_action(request, slug, action, _("The person has left the team."))

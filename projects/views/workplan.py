@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from projects.forms_workplan import (
+from projects.forms.workplan import (
     DocumentEditForm,
     DocumentForm,
     DocumentVersionForm,

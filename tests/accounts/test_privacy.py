@@ -127,7 +127,7 @@ def test_privacy_page_offers_export_and_deletion(client, anna):
     html = response.content.decode()
     assert f'href="{EXPORT}"' in html
     assert f'action="{DELETE}"' in html
-    assert response.context["blocking_organisations"] == []
+    assert response.context["deletion_blockers"] == []
 
 
 def test_deletion_needs_the_password_and_changes_nothing_without_it(client, anna):
@@ -242,7 +242,11 @@ def test_last_admin_must_hand_over_first(client):
     # given the only admin of an organisation
     admin = MembershipFactory(organisation=OrganisationFactory(name="Werk Ruhr"), role="admin").user
     client.force_login(admin)
-    assert client.get(PRIVACY).context["blocking_organisations"] == ["Werk Ruhr"]
+    with translation.override("en"):
+        assert client.get(PRIVACY, HTTP_ACCEPT_LANGUAGE="en").context["deletion_blockers"] == [
+            "You are the last administrator of Werk Ruhr. Make another member an administrator "
+            "first, then delete your account."
+        ]
 
     # when they try to delete the account
     response = client.post(DELETE, {"password": TEST_PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")

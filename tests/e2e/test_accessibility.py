@@ -130,6 +130,7 @@ def cluster(db):
     """The demo cluster with matches, one accepted contact request with a conversation and
     notifications for the member who sent it."""
     from accounts.models import User
+    from demo.seed import seed_cluster
     from matchmaking.models import Opportunity
     from matchmaking.services.contact_requests import (
         contact_request_accept,
@@ -138,7 +139,6 @@ def cluster(db):
     )
     from partners.models import Organisation
     from projects.models import Project
-    from spinportal.demo.seed import seed_cluster
 
     seed_cluster()
     call_command("recompute_matches", stdout=io.StringIO())  # in-process in tests

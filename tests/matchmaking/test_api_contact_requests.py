@@ -9,6 +9,8 @@ from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matchmaking.factories import ContactRequestFactory, MessageFactory
 from tests.matchmaking.factories_pages import opportunity_of, owner_of
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "v1_contact_requests_list",
@@ -20,11 +22,6 @@ COVERS = [
 
 LIST = "/api/v1/contact-requests/"
 ACTORS = ["anonymous", "other_partner", "receiver_colleague", "sender", "receiver", "staff"]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

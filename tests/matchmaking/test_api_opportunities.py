@@ -10,6 +10,8 @@ from tests.factories import CompetenceFactory, OrganisationFactory
 from tests.matchmaking.factories import MatchFactory, MatchFeedbackFactory, OpportunityFactory
 from tests.matchmaking.factories_pages import ACTORS, days_from_today, opportunity_of, owner_of
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "v1_opportunities_list",
@@ -21,11 +23,6 @@ COVERS = [
 ]
 
 LIST = "/api/v1/opportunities/"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -11,17 +11,14 @@ from tests.factories import MembershipFactory, OrganisationFactory
 from tests.matchmaking.factories import ContactRequestFactory, MatchFactory
 from tests.matchmaking.factories_pages import login_as, opportunity_of, owner_of
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "matchmaking:contact_request_detail",
     "matchmaking:contact_request_list",
     "matchmaking:contact_request_create",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

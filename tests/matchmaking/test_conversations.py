@@ -7,10 +7,7 @@ from matchmaking.models import Message
 from tests.factories import MembershipFactory
 from tests.matchmaking.factories import ContactRequestFactory, MessageFactory
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

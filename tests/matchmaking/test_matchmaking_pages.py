@@ -14,10 +14,7 @@ from matchmaking.selectors import explanation_summary, matches_for_user
 from tests.factories import MembershipFactory, StaffFactory
 from tests.matchmaking.factories import MatchFactory, MatchFeedbackFactory, OpportunityFactory
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.django_db

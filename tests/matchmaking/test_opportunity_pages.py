@@ -17,6 +17,8 @@ from tests.matchmaking.factories_pages import (
     owner_of,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "matchmaking:opportunity_list",
@@ -28,11 +30,6 @@ COVERS = [
     "matchmaking:opportunity_forward",
     "matchmaking:statistics",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ def eager_outbox_mode(settings):
 
     previous = app.conf.task_always_eager
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous

@@ -1,6 +1,7 @@
 """Real components for the integration tests: an own redis-server on a free port, a Celery
 worker process, an SMTP sink with scripted answers, and helpers to wait for outcomes."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -108,10 +109,17 @@ class RedisServer(ServerProcess):
         stop_process(self.process, timeout=10)
         self.process = None
 
+    def pause(self):
+        """SIGSTOP: connections are accepted by the kernel and never answered (a stall)."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.kill(self.process.pid, signal.SIGCONT)
+
 
 class Worker:
-    """`celery -A spinportal worker` against the test database and our Redis; `--pool=solo`
-    unless `pool` says otherwise (the benchmark runs a prefork pool with two processes)."""
+    """`celery -A spinportal worker` against the test database and our Redis, with a prefork
+    pool of two processes as in production unless `pool` says otherwise."""
 
     def __init__(
         self,
@@ -120,7 +128,7 @@ class Worker:
         redis_url: str,
         email_url: str,
         log: Path,
-        pool: tuple[str, ...] = ("--pool=solo",),
+        pool: tuple[str, ...] = ("--pool=prefork", "--concurrency=2"),
         nice: int = 0,
     ):
         self.log = log
@@ -171,8 +179,11 @@ class Worker:
         assert self.process.poll() is None, self.log.read_text()[-3000:]
 
     def kill(self):
-        """SIGKILL: no shutdown, no acknowledgements, as a crashed machine."""
-        os.kill(self.process.pid, signal.SIGKILL)
+        """SIGKILL to the worker and its pool: no shutdown, no acknowledgements, as a crashed
+        machine."""
+        for pid in self._processes():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def _processes(self) -> list[int]:
@@ -226,7 +237,7 @@ class ScriptedSink(LocalServer):
             answers = self.plan.get(address)
             if answers:
                 return answers.pop(0)
-            self.accepted.append((str(headers["Message-ID"]), address))
+            self.accepted.append((str(headers["Message-ID"]).strip(), address))
         return "250 OK"
 
     def snapshot(self) -> list[tuple[str, str]]:

@@ -51,6 +51,8 @@ def test_a_receiver_that_fails_then_recovers_gets_each_event_once_signed(stack, 
         str(d) for d in WebhookDelivery.objects.values_list("event_id", flat=True)
     )
     assert len(delivered) == 20
+    # in order: the later events waited while the first one was retried
+    assert [r["json"]["data"]["title"] for r in delivered] == [f"News {n}" for n in range(20)]
     assert len(http_receiver.requests) == 22  # the two failures were retried
     for request in delivered:
         timestamp = request["headers"]["X-Spin-Timestamp"]

@@ -1,11 +1,8 @@
 import datetime as dt
-import itertools
-import re
 import smtplib
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -253,8 +250,8 @@ def test_a_batch_is_claimed_and_read_in_three_queries_then_one_per_mail(
         _notify([*users, unverified])
     keys = list(Delivery.objects.values_list("key", flat=True))
     # claim (one statement), read the rows with their recipients, read the verified
-    # addresses; then one statement per mail (sent or skipped)
-    with django_assert_num_queries(3 + 5):
+    # addresses; then per mail the idempotency check and the mark (a skip: one statement)
+    with django_assert_num_queries(3 + 2 * 4 + 1):
         counts = send_email_deliveries(keys=keys)
     assert counts == {"sent": 4, "failed": 0, "skipped": 1}
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
@@ -285,16 +282,13 @@ def test_only_claimable_rows_are_claimed(django_capture_on_commit_callbacks):
     assert send_email_deliveries(keys=keys) == {"sent": 0, "failed": 0, "skipped": 0}
 
 
-ON_POSTGRESQL = connection.vendor == "postgresql"
-
-
-def test_notify_is_one_statement_on_postgresql_three_elsewhere_and_returns_new_rows(
+def test_notify_is_five_statements_and_returns_new_rows(
     django_assert_num_queries,
 ):
     user, other = UserFactory(), UserFactory()
-    # preferences, the INSERT ... ON CONFLICT DO NOTHING RETURNING of the notifications, the
-    # deliveries; on PostgreSQL all three in one statement (outbox_pg.py)
-    with django_assert_num_queries(1 if ON_POSTGRESQL else 3):
+    # preferences, the notifications that exist, the INSERT ... ON CONFLICT DO NOTHING of the
+    # new ones, reading them back with their ids, the deliveries
+    with django_assert_num_queries(5):
         stored = _notify([user])
     assert [(n.pk, n.recipient_id) for n in stored] == list(
         Notification.objects.values_list("pk", "recipient_id")
@@ -303,7 +297,7 @@ def test_notify_is_one_statement_on_postgresql_three_elsewhere_and_returns_new_r
 
     # the same event again: nothing is inserted, so no delivery statement either; a new
     # recipient of it gets their own rows, and only theirs are returned
-    with django_assert_num_queries(1 if ON_POSTGRESQL else 2):
+    with django_assert_num_queries(2):
         assert _notify([user]) == []
     stored = _notify([user, other])
     assert [n.recipient_id for n in stored] == [other.pk]
@@ -311,75 +305,9 @@ def test_notify_is_one_statement_on_postgresql_three_elsewhere_and_returns_new_r
     assert Notification.objects.count() == 2
 
 
-def _prepared_statements():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
-        return cursor.fetchall()
-
-
-def test_small_events_run_prepared_and_a_large_fan_out_is_planned_for_its_size(
-    require_postgres, django_assert_num_queries
-):
-    from notifications import outbox_pg
-
-    users = UserFactory.create_batch(outbox_pg.PREPARED_UP_TO + 1)
-    # events for one and for PREPARED_UP_TO recipients: one prepared statement, run twice
-    with django_assert_num_queries(1):
-        assert len(_notify(users[:1], key="one")) == 1
-    assert len(_notify(users[: outbox_pg.PREPARED_UP_TO], key="some")) == 20
-    [(statement, executions)] = _prepared_statements()
-    numbers = itertools.count(1)
-    expected = re.sub("%s", lambda _match: f"${next(numbers)}", outbox_pg._statement()[0])
-    assert statement == expected
-    assert executions == 2
-    # one more recipient: planned for its size, not through the prepared statement
-    assert len(_notify(users, key="all")) == 21
-    assert _prepared_statements() == [(statement, 2)]
-    assert (
-        Delivery.objects.filter(notification__event_key="contact_request.received:all").count()
-        == 21
-    )
-    # Django's own queries are not prepared
-    assert connection.connection.prepare_threshold is None
-
-
-def test_the_prepared_statement_raises_djangos_errors_and_respects_a_broken_transaction(
-    require_postgres,
-):
-    from django.db import DataError, transaction
-    from django.db.transaction import TransactionManagementError
-
-    from notifications import outbox_pg
-
-    user = UserFactory()
-    with pytest.raises(DataError), transaction.atomic():
-        outbox_pg.record(
-            template=Notification(
-                event_type="x" * 65,  # longer than the column
-                event_key="too-long",
-                url="",
-                context={},
-            ),
-            recipients={user.pk: "de"},
-            mandatory=True,
-            default_frequency="immediate",
-        )
-    with transaction.atomic():
-        with (
-            pytest.raises(DataError),
-            transaction.atomic(savepoint=False),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute("SELECT 1 / 0")
-        with pytest.raises(TransactionManagementError):
-            _notify([user])
-    assert Notification.objects.count() == 0
-    assert _notify([user]) != []
-
-
 def test_a_mandatory_event_reads_no_preferences(django_assert_num_queries):
     user = UserFactory()
-    with django_assert_num_queries(1 if ON_POSTGRESQL else 2):
+    with django_assert_num_queries(4):
         notify(
             event_type="invitation.received",
             recipients=[user],
@@ -401,8 +329,9 @@ def test_digests_of_a_batch_read_their_entries_in_one_query(django_assert_num_qu
     assert send_digests("daily") == 3
     keys = list(Delivery.objects.filter(kind="digest").values_list("key", flat=True))
     assert sorted(queued) == sorted(keys)
-    # claim, rows, addresses, the entries of all three digests; one statement per mail
-    with django_assert_num_queries(4 + 3):
+    # claim, rows, addresses, the entries of all three digests; per mail the idempotency
+    # check and the mark
+    with django_assert_num_queries(4 + 2 * 3):
         sent = send_email_deliveries(keys=keys)
     assert sent == {"sent": 3, "failed": 0, "skipped": 0}
     assert len(mail.outbox) == 3
@@ -414,8 +343,7 @@ def test_digests_of_a_batch_read_their_entries_in_one_query(django_assert_num_qu
 def test_notify_writes_every_field_by_preference_and_returns_the_stored_rows(
     django_capture_on_commit_callbacks,
 ):
-    # given recipients with each kind of preference (on PostgreSQL this is the one-statement
-    # path of outbox_pg.py, elsewhere the ORM path: the rows must be the same)
+    # given recipients with each kind of preference
     actor = UserFactory()
     immediate, daily, off = UserFactory(language="en"), UserFactory(), UserFactory()
     preference_set(user=daily, event_type="contact_request.received", frequency="daily")

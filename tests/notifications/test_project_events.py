@@ -6,11 +6,11 @@ from django.utils import timezone
 from notifications.models import Notification
 from projects.models import Milestone, ParticipationRequest
 from projects.notifications import milestone_deadlines
-from projects.services.content import news_post_create
-from projects.services.projects import (
+from projects.services.consortium import (
     participation_request_accept,
     participation_request_create,
 )
+from projects.services.content import news_post_create
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,

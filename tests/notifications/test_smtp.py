@@ -1,7 +1,5 @@
 """Delivery over real SMTP into a local sink (aiosmtpd)."""
 
-import socket
-
 import pytest
 from aiosmtpd.controller import Controller
 
@@ -75,128 +73,6 @@ def test_fan_out_is_sent_in_one_smtp_session(smtp_sink, django_capture_on_commit
     assert "Content-Type: multipart/alternative" in raw
 
 
-def test_the_smtp_socket_sends_without_nagle_delay(
-    smtp_sink, monkeypatch, django_capture_on_commit_callbacks
-):
-    """The body and the final "." go out as two writes; with Nagle's algorithm on, the "."
-    would wait ~40 ms for the server's delayed ACK."""
-    from notifications import tasks
-
-    flags = []
-    send = tasks._send
-
-    def spy(connection, message, *, mark_sent):
-        sock = connection.connection.sock
-        flags.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
-        send(connection, message, mark_sent=mark_sent)
-
-    monkeypatch.setattr(tasks, "_send", spy)
-    users = UserFactory.create_batch(3)
-    with django_capture_on_commit_callbacks(execute=True):
-        _message_event(users, "message-nodelay")
-    assert len(smtp_sink.messages) == 3
-    assert len(flags) == 3
-    assert all(flags)
-
-
-def test_envelope_addresses_match_the_backends(settings, monkeypatch):
-    from django.core.mail import get_connection
-
-    from notifications import tasks
-    from notifications.tasks import _envelope_address
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    backend = get_connection()
-    monkeypatch.setattr(tasks, "_envelope_cache", {})
-    prep_address, prepared = backend.prep_address, []
-
-    def counting_prep_address(address, *args, **kwargs):
-        prepared.append(address)
-        return prep_address(address, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "prep_address", counting_prep_address)
-    plain = (
-        "anna@example.org",
-        "o'neil+tag@sub.example.co.uk",
-        "Anna@Example.ORG",  # mixed case: kept as it is, as the backend keeps it
-        "first.last@xn--bcher-kva.example",
-    )
-    parsed = (
-        "SPIN Portal <portal@spin.example>",
-        "joerg@bücher.example",
-        "a@b",  # no dot in the domain: not the plain form
-    )
-    for address in (*plain, *parsed):
-        # the second call of each is answered by the cache (or again by the plain path)
-        for _call in range(2):
-            assert _envelope_address(backend, address) == prep_address(address)
-    # the plain addresses never reached the backend, the others once each
-    assert prepared == list(parsed)
-    with pytest.raises(ValueError, match="Invalid address"):
-        _envelope_address(backend, "anna@example.org\r\nRCPT TO:<victim@example.org>")
-
-
-def test_the_row_is_marked_sent_right_after_the_final_dot_and_before_the_reply(
-    smtp_sink, monkeypatch, django_capture_on_commit_callbacks
-):
-    """The order that keeps a killed worker from losing an e-mail (see tasks._send)."""
-    import smtplib
-
-    from notifications import tasks
-
-    events = []
-    send, getreply, marker = smtplib.SMTP.send, smtplib.SMTP.getreply, tasks._sent_marker
-
-    def spy_send(self, data):
-        raw = data.encode() if isinstance(data, str) else data
-        command = raw.split(b" ", 1)[0].strip().lower()
-        if raw == b".\r\n":
-            events.append(".")
-        elif command in (b"ehlo", b"mail", b"rcpt", b"data", b"quit"):
-            events.append(command.decode())
-        else:
-            events.append("body")
-        return send(self, data)
-
-    def spy_getreply(self):
-        events.append("reply")
-        return getreply(self)
-
-    def spy_marker(delivery):
-        mark = marker(delivery)
-
-        def marked():
-            events.append("mark")
-            mark()
-            status = Delivery.objects.values_list("status", flat=True).get(pk=delivery.pk)
-            events.append(f"row {status}")
-
-        return marked
-
-    monkeypatch.setattr(smtplib.SMTP, "send", spy_send)
-    monkeypatch.setattr(smtplib.SMTP, "getreply", spy_getreply)
-    monkeypatch.setattr(tasks, "_sent_marker", spy_marker)
-    user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        _message_event([user], "message-order")
-    assert len(smtp_sink.messages) == 1
-    # after the DATA command and its reply: the body, the ".", the mark, the acceptance
-    assert events[events.index("data") :] == [
-        "data",
-        "reply",
-        "body",
-        ".",
-        "mark",
-        "row sent",
-        "reply",
-        "quit",
-        "reply",
-    ]
-    delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.last_error) == ("sent", "")
-    assert delivery.sent_at is not None
-
-
 def test_a_message_refused_after_the_final_dot_is_not_left_marked_sent(
     smtp_sink, django_capture_on_commit_callbacks
 ):
@@ -211,23 +87,102 @@ def test_a_message_refused_after_the_final_dot_is_not_left_marked_sent(
     assert delivery.next_attempt_at is not None
 
 
-def test_a_mark_the_database_refuses_raises_a_database_error(require_postgres):
-    """The mark goes to libpq directly on PostgreSQL: its errors still surface, as Django's
-    DatabaseError, and leave the row as it was."""
-    import contextlib
-
-    from django.db import DatabaseError, connection, transaction
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_after_an_accepted_message_is_retried_and_nothing_is_sent_twice(
+    smtp_sink, monkeypatch
+):
+    """The mark after the server accepted a message fails twice (a dropped connection): it is
+    retried on a new connection, the rest of the batch goes on, and a second run of the task
+    (what the sweep would do) sends nothing again."""
+    from django.db import OperationalError
 
     from notifications import tasks
+    from notifications.tasks import send_email_deliveries
 
-    user = UserFactory()
-    _message_event([user], "message-mark-refused")
-    delivery = Delivery.objects.get()
-    refused = pytest.raises(DatabaseError, match=f"could not mark delivery {delivery.pk} sent")
-    with refused, transaction.atomic():
-        mark = tasks._sent_marker(delivery)
-        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("SELECT 1 / 0")  # the transaction is now aborted
-        mark()
-    delivery.refresh_from_db()
-    assert (delivery.status, delivery.sent_at) == ("pending", None)
+    monkeypatch.setattr(tasks, "DATABASE_RETRY_SECONDS", 0)
+    mark, failures = tasks._mark_sent, []
+
+    def flaky_mark(delivery):
+        if len(failures) < 2 and len(smtp_sink.messages) == 2:
+            failures.append(delivery.pk)
+            raise OperationalError("server closed the connection unexpectedly")
+        mark(delivery)
+
+    monkeypatch.setattr(tasks, "_mark_sent", flaky_mark)
+    users = UserFactory.create_batch(5)
+    monkeypatch.setattr("notifications.relay._flush", lambda pending: None)  # sent below
+    _message_event(users, "message-db-drop")
+    keys = list(Delivery.objects.values_list("key", flat=True))
+    assert send_email_deliveries(keys) == {"sent": 5, "failed": 0, "skipped": 0}
+    assert len(failures) == 2
+    assert len(set(failures)) == 1  # the same mark, retried
+    assert sorted(m.rcpt_tos[0] for m in smtp_sink.messages) == sorted(u.email for u in users)
+    assert Delivery.objects.filter(status="sent").count() == 5
+    # a second run (a redelivered task, the sweep) finds nothing to send
+    assert send_email_deliveries(keys) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert len(smtp_sink.messages) == 5
+
+
+def test_a_row_marked_sent_meanwhile_is_not_sent_again(smtp_sink, monkeypatch):
+    """The idempotency check before each send: a row that another run marked sent after this
+    run claimed it (its claim had gone stale) is left alone."""
+    from notifications.tasks import send_email_deliveries
+
+    users = UserFactory.create_batch(3)
+    _message_event(users, "message-marked-meanwhile")
+    first, *rest = Delivery.objects.order_by("key")
+    claim = __import__("notifications.tasks", fromlist=["_claim"])._claim
+
+    def claim_then_mark(keys):
+        claimed = claim(keys)
+        Delivery.objects.filter(pk=first.pk).update(status="sent")
+        return claimed
+
+    monkeypatch.setattr("notifications.tasks._claim", claim_then_mark)
+    assert send_email_deliveries([first.key, *(d.key for d in rest)]) == {
+        "sent": 2,
+        "failed": 0,
+        "skipped": 0,
+    }
+    assert sorted(m.rcpt_tos[0] for m in smtp_sink.messages) == sorted(
+        d.recipient.email for d in rest
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workers_database_connection_terminated_mid_batch_sends_each_mail_once(
+    require_postgres, smtp_sink, monkeypatch
+):
+    """PostgreSQL terminates the worker's connection right after the server accepted the
+    third of ten messages (pg_terminate_backend from the SMTP server's thread): every mail
+    arrives exactly once and every row is marked sent."""
+    import psycopg
+    from django.db import connection
+
+    from notifications import tasks
+    from notifications.tasks import send_email_deliveries
+
+    users = UserFactory.create_batch(10)
+    monkeypatch.setattr("notifications.relay._flush", lambda pending: None)  # sent below
+    _message_event(users, "message-terminated")
+    keys = list(Delivery.objects.values_list("key", flat=True))
+    params = connection.get_connection_params()
+    connection.ensure_connection()
+    worker_pid = connection.connection.info.backend_pid
+    accept = smtp_sink.handle_DATA
+
+    async def accept_then_terminate(server, session, envelope):
+        answer = await accept(server, session, envelope)
+        if len(smtp_sink.messages) == 3:
+            with psycopg.connect(**params, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", [worker_pid])
+        return answer
+
+    smtp_sink.handle_DATA = accept_then_terminate
+    monkeypatch.setattr(tasks, "DATABASE_RETRY_SECONDS", 0.05)
+    counts = send_email_deliveries(keys)
+    assert counts == {"sent": 10, "failed": 0, "skipped": 0}
+    received = [m.rcpt_tos[0] for m in smtp_sink.messages]
+    assert sorted(received) == sorted(u.email for u in users)  # 10 delivered, 0 duplicates
+    assert connection.connection.info.backend_pid != worker_pid  # it did reconnect
+    assert Delivery.objects.filter(status="sent").count() == 10

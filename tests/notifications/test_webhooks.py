@@ -53,23 +53,27 @@ def _valid(request, secret=TEST_SECRET) -> bool:
     return f"sha256={expected}" in signatures
 
 
-def test_fan_out_reaches_only_entitled_subscribed_active_endpoints(
+def test_fan_out_reaches_only_entitled_subscribed_endpoints_and_holds_for_disabled_ones(
     django_capture_on_commit_callbacks,
 ):
     # given endpoints of an entitled organisation, another organisation, and variations
     entitled, other = OrganisationFactory(), OrganisationFactory()
     subscribed = _endpoint(entitled)
     _endpoint(entitled, events=["message.received"])  # not subscribed to news
-    _endpoint(entitled, is_active=False)  # disabled
+    disabled = _endpoint(entitled, is_active=False)
     _endpoint(other)  # not entitled to see the object
 
     # when the event is recorded twice (a retried request)
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _news(organisation_ids=[entitled.pk])
         _news(organisation_ids=[entitled.pk])
 
-    # then exactly one delivery waits, for the subscribed endpoint, with the event id and data
-    delivery = WebhookDelivery.objects.get()
+    # then one delivery waits for each subscribed endpoint: the disabled one's is kept, and
+    # only the active one's is handed to the worker
+    held = WebhookDelivery.objects.get(endpoint=disabled)
+    assert (held.status, held.attempts) == ("pending", 0)
+    assert len(callbacks) == 2
+    delivery = WebhookDelivery.objects.get(endpoint=subscribed)
     assert (delivery.endpoint, delivery.status, delivery.event_type) == (
         subscribed,
         "pending",
@@ -112,7 +116,7 @@ def test_delivery_is_signed_and_sent_once(http_receiver, django_capture_on_commi
     delivery.refresh_from_db()
     assert (delivery.status, delivery.response_status, delivery.attempts) == ("sent", 200, 1)
     # a redelivered task sends nothing twice
-    assert send_webhook_deliveries([delivery.pk]) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert send_webhook_deliveries([delivery.pk]) == {"sent": 0, "failed": 0}
     assert len(http_receiver.requests) == 1
 
 
@@ -163,18 +167,34 @@ def test_connection_refused_is_a_failure(django_capture_on_commit_callbacks):
     assert delivery.last_error.startswith("URLError")
 
 
-def test_endpoint_failing_ten_times_is_disabled_and_admins_told(
+def test_failures_in_a_row_do_not_disable_an_endpoint_but_a_day_of_them_does(
     http_receiver, django_capture_on_commit_callbacks, mailoutbox
 ):
     admin = MembershipFactory(role="admin").user
     organisation = admin.memberships.get().organisation
     MembershipFactory(organisation=organisation, role="member")
-    endpoint = _endpoint(organisation, url=http_receiver.url, consecutive_failures=9)
-    http_receiver.statuses = [500]
+    # given an endpoint that failed 50 times in a row, the first time 23 hours ago
+    endpoint = _endpoint(
+        organisation,
+        url=http_receiver.url,
+        consecutive_failures=50,
+        failing_since=timezone.now() - dt.timedelta(hours=23),
+    )
+    http_receiver.statuses = [500, 500]
     with django_capture_on_commit_callbacks(execute=True):
         _news(organisation_ids=[organisation.pk])
+    # then one more failure only counts
     endpoint.refresh_from_db()
-    assert (endpoint.is_active, endpoint.consecutive_failures) == (False, 10)
+    assert (endpoint.is_active, endpoint.consecutive_failures) == (True, 51)
+    assert Notification.objects.filter(event_type="webhook.disabled").count() == 0
+
+    # when the streak has lasted 24 hours and the next attempt fails too
+    WebhookEndpoint.objects.update(failing_since=timezone.now() - dt.timedelta(hours=24))
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_pending_deliveries()
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures) == (False, 52)
     assert endpoint.disabled_at is not None
     assert list(
         Notification.objects.filter(event_type="webhook.disabled").values_list(
@@ -184,17 +204,53 @@ def test_endpoint_failing_ten_times_is_disabled_and_admins_told(
     assert [m.to for m in mailoutbox] == [[admin.email]]
     assert mailoutbox[0].subject == "Ein Webhook wurde deaktiviert"
     assert mailoutbox[0].body.split("--\n")[0] == (
-        f"Der Webhook von {organisation.display_name} an {http_receiver.url} ist 10-mal in Folge "
-        "fehlgeschlagen und wurde deaktiviert. Prüfen Sie den Empfänger und aktivieren Sie den "
-        "Webhook dann im Portal wieder; Ereignisse seit der Deaktivierung werden nicht "
-        "gesendet.\n\n"
+        f"Der Webhook von {organisation.display_name} an {http_receiver.url} ist seit 24 "
+        "Stunden ohne einen einzigen Erfolg fehlgeschlagen (52 Versuche) und wurde deaktiviert. "
+        "Neue Ereignisse werden aufbewahrt: Prüfen Sie den Empfänger und aktivieren Sie den "
+        "Webhook dann im Portal wieder; sie werden dann der Reihe nach gesendet. Zuvor "
+        "fehlgeschlagene Ereignisse können Sie auf der Seite des Webhooks erneut senden.\n\n"
         f"Im Portal öffnen: http://127.0.0.1:8000/notifications/webhooks/{endpoint.pk}/\n\n"
     )
-    # the pending retry is not sent to a disabled webhook
+    # the pending retry is kept, not skipped, and not sent to a disabled webhook
     WebhookDelivery.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
-    sweep_pending_deliveries()
-    assert WebhookDelivery.objects.get().status == "skipped"
-    assert len(http_receiver.requests) == 1
+    assert sweep_pending_deliveries() == 0
+    assert WebhookDelivery.objects.get().status == "retry"
+    assert len(http_receiver.requests) == 2
+
+
+def test_a_success_ends_the_failure_streak(http_receiver, django_capture_on_commit_callbacks):
+    organisation = OrganisationFactory()
+    endpoint = _endpoint(
+        organisation,
+        url=http_receiver.url,
+        consecutive_failures=3,
+        failing_since=timezone.now() - dt.timedelta(hours=30),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _news(organisation_ids=[organisation.pk])
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.failing_since) == (
+        True,
+        0,
+        None,
+    )
+
+
+def test_the_disable_threshold_is_a_setting(
+    settings, http_receiver, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATIONS_WEBHOOK_DISABLE_AFTER_HOURS = 2
+    organisation = OrganisationFactory()
+    endpoint = _endpoint(
+        organisation,
+        url=http_receiver.url,
+        failing_since=timezone.now() - dt.timedelta(hours=2, minutes=1),
+    )
+    http_receiver.statuses = [500]
+    with django_capture_on_commit_callbacks(execute=True):
+        _news(organisation_ids=[organisation.pk])
+    endpoint.refresh_from_db()
+    assert endpoint.is_active is False
 
 
 def test_redirects_are_not_followed(django_capture_on_commit_callbacks, http_receiver):

@@ -8,6 +8,8 @@ from spinportal.models import AuditRecord
 from tests.factories import OrganisationFactory
 from tests.partners.factories_organisations import bulk_organisations
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "v1_organisations_list",
@@ -17,11 +19,6 @@ COVERS = [
 
 LIST = "/api/v1/organisations/"
 ACTORS = ["anonymous", "other_partner", "member", "admin", "staff"]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -13,10 +13,7 @@ from partners.selectors.organisations import (
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.partners.factories_organisations import bulk_organisations
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from spinportal.models import AuditRecord
 from tests.factories import CompetenceFactory, MembershipFactory, OrganisationFactory
 from tests.partners.factories_organisations import image_bytes, upload
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "organisations:directory",
@@ -18,11 +20,6 @@ COVERS = [
     "organisations:approve",
     "organisations:reject",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 ACTORS = ["anonymous", "other_partner", "member", "admin", "staff"]

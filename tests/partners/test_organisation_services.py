@@ -20,10 +20,7 @@ from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
 from tests.partners.factories_organisations import image_bytes, upload
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

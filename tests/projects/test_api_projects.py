@@ -8,6 +8,8 @@ from spinportal.models import AuditRecord
 from tests.factories import OrganisationFactory, ProjectFactory
 from tests.projects.factories import ACTORS, bulk_projects, consortium_world
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "v1_projects_list",
@@ -18,11 +20,6 @@ COVERS = [
 ]
 
 LIST = "/api/v1/projects/"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

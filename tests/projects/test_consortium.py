@@ -11,6 +11,8 @@ from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory, ParticipationFactory
 from tests.projects.factories import ACTORS, ParticipationRequestFactory, consortium_world
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "projects:consortium",
@@ -24,11 +26,6 @@ COVERS = [
     "projects:request_accept",
     "projects:request_decline",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

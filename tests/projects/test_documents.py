@@ -28,6 +28,8 @@ from tests.projects.factories_workplan import (
     use_private_storage,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "workplan:document_list",
@@ -36,11 +38,6 @@ COVERS = [
     "workplan:document_new",
     "workplan:document_version_new",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
-"""The milestone calendar: exact iCalendar text, folding, escaping, who may fetch it."""
+"""The milestone calendar: exact iCalendar text (icalendar's property order), folding,
+escaping, who may fetch it."""
 
 import datetime as dt
 
+import icalendar
 import pytest
 from django.urls import reverse
 
-from projects.ical import escape_text, fold, milestones_calendar
+from projects.ical import milestones_calendar
 from projects.models import Project
 from projects.selectors.workplan import milestone_list
 from tests.projects.factories_workplan import (
@@ -16,35 +18,12 @@ from tests.projects.factories_workplan import (
     statuses,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "workplan:calendar",
 ]
-
-BERLIN = [
-    "BEGIN:VTIMEZONE",
-    "TZID:Europe/Berlin",
-    "BEGIN:DAYLIGHT",
-    "TZOFFSETFROM:+0100",
-    "TZOFFSETTO:+0200",
-    "TZNAME:CEST",
-    "DTSTART:19700329T020000",
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-    "END:DAYLIGHT",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0200",
-    "TZOFFSETTO:+0100",
-    "TZNAME:CET",
-    "DTSTART:19701025T030000",
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture
@@ -82,16 +61,15 @@ def test_calendar_text_for_one_milestone(project, organisation, cast):
         "METHOD:PUBLISH",
         "X-WR-CALNAME:CAL milestones",
         "X-WR-TIMEZONE:Europe/Berlin",
-        *BERLIN,
         "BEGIN:VEVENT",
-        f"UID:milestone-{milestone.pk}-{project.public_id}@spin-portal",
-        "DTSTAMP:20260329T213000Z",
+        "SUMMARY:CAL Deliverable: Report\\; part 1\\, draft",
         "DTSTART;VALUE=DATE:20260331",
         "DTEND;VALUE=DATE:20260401",
-        "SUMMARY:CAL Deliverable: Report\\; part 1\\, draft",
+        "DTSTAMP:20260329T213000Z",
+        f"UID:milestone-{milestone.pk}-{project.public_id}@spin-portal",
+        "CATEGORIES:Deliverable",
         f"DESCRIPTION:Status: Open\\nResponsible: {organisation.display_name}",
         "TRANSP:TRANSPARENT",
-        "CATEGORIES:Deliverable",
         "URL:https://portal.example/projects/cal/workplan/",
         "END:VEVENT",
         "END:VCALENDAR",
@@ -99,16 +77,20 @@ def test_calendar_text_for_one_milestone(project, organisation, cast):
     ]
 
 
-def test_escaping_and_folding():
-    assert escape_text("a\\b;c,d\ne") == "a\\\\b\\;c\\,d\\ne"
-    line = "SUMMARY:" + "Ä" * 60  # 8 + 120 octets
-    folded = fold(line)
-    parts = folded.split("\r\n")
-    # 74, not 75: the next two-octet character would straddle the fold
-    assert [len(part.encode()) for part in parts] == [74, 55]
-    assert parts[1].startswith(" ")
-    assert "".join(part.removeprefix(" ") for part in parts) == line  # no character split
-    assert fold("SHORT:line") == "SHORT:line"
+@pytest.mark.django_db
+def test_long_and_odd_titles_are_folded_and_read_back_unchanged(project):
+    title = "Bericht; Teil 1, Entwurf \\ " + "Ä" * 60
+    MilestoneFactory(project=project, title=title, due_date=dt.date(2026, 5, 4))
+    text = milestones_calendar(
+        project=project,
+        milestones=milestone_list(project=project),
+        now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    lines = text.split("\r\n")
+    assert max(len(line.encode()) for line in lines) <= 75  # folded, in octets
+    [event] = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"CAL Milestone: {title}"
+    assert event.decoded("DTSTART") == dt.date(2026, 5, 4)
 
 
 @pytest.mark.django_db

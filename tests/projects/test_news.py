@@ -16,6 +16,8 @@ from tests.projects.factories_workplan import (
     statuses,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "workplan:news_list",
@@ -24,11 +26,6 @@ COVERS = [
     "workplan:news_edit",
     "workplan:news_delete",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

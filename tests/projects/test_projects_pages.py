@@ -12,6 +12,8 @@ from spinportal.models import AuditRecord
 from tests.factories import MembershipFactory, OrganisationFactory, ProjectFactory
 from tests.projects.factories import ACTORS, bulk_projects, consortium_world
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "projects:list",
@@ -20,11 +22,6 @@ COVERS = [
     "projects:create",
     "projects:mine",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

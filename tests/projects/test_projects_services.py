@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
 from projects.models import Participation, Project, TeamMember
+from projects.services import consortium
 from projects.services import projects as services
 from spinportal.models import AuditRecord
 from tests.factories import OrganisationFactory, ProjectFactory
@@ -37,9 +38,9 @@ def test_second_coordinator_from_a_race_becomes_a_validation_error(staff, monkey
     Participation.objects.create(
         project=project, organisation=OrganisationFactory(), role="coordinator"
     )
-    monkeypatch.setattr(services, "_validate_participation", lambda participation, project: None)
+    monkeypatch.setattr(consortium, "_validate_participation", lambda participation, project: None)
     with pytest.raises(ValidationError) as error:
-        services.participation_add(
+        consortium.participation_add(
             actor=staff, project=project, organisation=OrganisationFactory(), role="coordinator"
         )
     assert list(error.value.message_dict) == ["organisation"]
@@ -62,7 +63,7 @@ def test_services_check_rights_themselves(user, other_partner):
     with pytest.raises(PermissionDenied):
         services.project_update(actor=other_partner, project=project, title_de="Gekapert")
     with pytest.raises(PermissionDenied):
-        services.participation_add(
+        consortium.participation_add(
             actor=other_partner, project=project, organisation=OrganisationFactory()
         )
     assert Project.objects.get(pk=project.pk).title_de == project.title_de
@@ -78,7 +79,7 @@ def test_acronym_rename_moves_the_slug(org_admin):
 
 @pytest.mark.django_db
 def test_demo_projects_have_consortia_teams_and_shares():
-    from spinportal.demo.seed import seed_cluster
+    from demo.seed import seed_cluster
 
     seed_cluster()
     seed_cluster()  # idempotent

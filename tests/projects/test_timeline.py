@@ -10,10 +10,7 @@ from projects.selectors.workplan import project_workplan_context
 from projects.timeline import add_months, project_months
 from tests.projects.factories_workplan import MilestoneFactory, WorkPackageFactory, make_project
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from tests.projects.factories_workplan import (
     statuses,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "workplan:overview",
@@ -28,11 +30,6 @@ COVERS = [
     "workplan:milestone_edit",
     "workplan:milestone_delete",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

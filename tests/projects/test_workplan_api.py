@@ -26,6 +26,8 @@ from tests.projects.factories_workplan import (
     use_private_storage,
 )
 
+pytestmark = pytest.mark.usefixtures("english")
+
 # Endpoints whose permission matrix this module asserts (tests/security/coverage.py).
 COVERS = [
     "v1_projects_milestones_list",
@@ -42,11 +44,6 @@ COVERS = [
     "v1_projects_documents_download_retrieve",
     "v1_projects_documents_create",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
+from demo.seed import seed_cluster
+from demo.seed_workplan import demo_pdf, seed_workplan
 from projects.models import Document, DocumentVersion, Milestone, NewsPost, WorkPackage
 from projects.uploads import check_upload
-from spinportal.demo.seed import seed_cluster
-from spinportal.demo.seed_workplan import demo_pdf, seed_workplan
 from tests.projects.factories_workplan import stored_files, upload, use_private_storage
 
 

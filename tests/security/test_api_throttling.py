@@ -83,9 +83,9 @@ def test_throttle_classes_are_the_portals():
     from django.conf import settings
 
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
-        "spinportal.api.throttling.TokenRateThrottle",
-        "spinportal.api.throttling.SessionUserRateThrottle",
-        "spinportal.api.throttling.AnonRateThrottle",
+        "accounts.throttling.TokenRateThrottle",
+        "accounts.throttling.SessionUserRateThrottle",
+        "accounts.throttling.AnonRateThrottle",
     ]
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {
         "token": "600/min",

@@ -113,7 +113,7 @@ def test_with_redis_url_the_default_cache_is_redis():
         **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "spinportal.cache.FailSoftRedisCache"
 
 
 # --- No account enumeration -------------------------------------------------------------------

@@ -41,7 +41,7 @@ def seeded(django_db_setup, django_db_blocker):
     """The demo cluster and two tokens, rolled back after this module's tests."""
     from accounts.models import User
     from accounts.services import api_token_create
-    from spinportal.demo.seed import seed_cluster
+    from demo.seed import seed_cluster
 
     # Requests go straight to the WSGI application, whose request signals would close the
     # connection holding this module's transaction (Django's test client disconnects them too).

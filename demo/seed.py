@@ -1,7 +1,6 @@
 """Loads the demo cluster (idempotent) and synthetic data at scale for benchmarks."""
 
 import datetime as dt
-import importlib.util
 import random
 from decimal import Decimal
 
@@ -10,10 +9,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import User
+from demo import data
+from demo.seed_matchmaking import seed_opportunities
+from demo.seed_workplan import seed_workplan
 from partners.models import Competence, Membership, Organisation, Sector
 from partners.taxonomy import load_taxonomy
 from projects.models import Participation, Project, TeamMember
-from spinportal.demo import data
 
 EMAIL_DOMAIN = "demo.spin.example"
 
@@ -184,12 +185,7 @@ def seed_cluster() -> dict[str, int]:
         _seed_team(project, data.PROJECT_TEAMS.get(acronym, []))
 
     # The work plan (work packages, milestones, news, documents) has its own module.
-    if importlib.util.find_spec("spinportal.demo.seed_workplan") is not None:
-        from spinportal.demo.seed_workplan import seed_workplan
-
-        seed_workplan()
-    from spinportal.demo.seed_matchmaking import seed_opportunities
-
+    seed_workplan()
     seed_opportunities()
     return {
         "organisations": Organisation.objects.count(),

@@ -1,3 +1,6 @@
+"""The account forms. The log-in form is in `accounts.forms.login` and not imported here:
+allauth.account.forms, which it extends, imports this package for `SignupForm` itself."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from spinportal.demo import data
-from spinportal.demo.seed import seed_cluster, seed_synthetic
+from demo import data
+from demo.seed import seed_cluster, seed_synthetic
+from demo.seed_matchmaking import seed_synthetic_opportunities
 
 
 class Command(BaseCommand):
@@ -29,8 +30,6 @@ class Command(BaseCommand):
             people=options["people"],
         )
         if options["opportunities"]:
-            from spinportal.demo.seed_matchmaking import seed_synthetic_opportunities
-
             seed_synthetic_opportunities(options["opportunities"])
             self.stdout.write("Synthetic opportunities added; run `recompute_matches` next.")
         else:

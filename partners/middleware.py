@@ -3,9 +3,17 @@
 A privileged user without a TOTP authenticator is led to the activation page from every page
 until they have one. What stays reachable: the MFA pages themselves (activation, recovery codes,
 reauthentication), logging out, the language switch, static files and the health checks.
-API calls with a personal token are not affected (the token is the credential, and a person
-can only create one through the pages, after enrolment); API calls with the browser session
-get a 403 in the API's error format.
+
+The requirement applies to every request the browser session authenticates, whatever other
+headers it carries: API calls with the session get a 403 in the API's error format. The one way
+around it is an API call with a Bearer token (the token is the credential, and a person can only
+create one through the pages, after enrolment): a Bearer header is decided by the token alone,
+never by the session (`accounts.authentication.carries_bearer_token`), so an invalid token gets
+a 401 rather than the session user. Other schemes (Basic, Token, …) are not credentials here and
+change nothing.
+
+It lives in `partners` because "organisation admin" is a partner-directory rule; `accounts`
+sits below `partners` and must not ask it.
 """
 
 from functools import cached_property
@@ -18,7 +26,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partners.permissions import admin_organisation_ids
+from accounts.authentication import carries_bearer_token
+from partners.permissions import is_privileged
 
 EXEMPT_URL_NAMES = [
     "account_logout",
@@ -27,11 +36,7 @@ EXEMPT_URL_NAMES = [
     "healthz",
     "readyz",
 ]
-
-
-def is_privileged(user) -> bool:
-    """Staff and organisation admins: those who must use two-factor authentication."""
-    return bool(user.is_staff or admin_organisation_ids(user))
+API_PREFIX = "/api/"
 
 
 def has_totp(user) -> bool:
@@ -69,8 +74,8 @@ class MfaRequiredMiddleware:
         path = request.path_info
         if path in self.exempt_paths or path.startswith(self.exempt_prefixes):
             return False
-        if path.startswith("/api/") and request.headers.get("Authorization"):
-            # Token (or other header) authentication: not the browser session.
+        if path.startswith(API_PREFIX) and carries_bearer_token(request):
+            # The token authenticates (or the API refuses with a 401); the session plays no part.
             return False
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
@@ -78,7 +83,7 @@ class MfaRequiredMiddleware:
         return is_privileged(user) and not has_totp(user)
 
     def _refuse(self, request):
-        if request.path_info.startswith("/api/"):
+        if request.path_info.startswith(API_PREFIX):
             return JsonResponse(
                 {"status": 403, "code": "mfa_required", "detail": mfa_required_message()},
                 status=403,

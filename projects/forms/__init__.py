@@ -1,0 +1,1 @@
+"""Forms of the project pages, one module per area."""

@@ -1,0 +1,1 @@
+"""URLs of the project pages, one module (and URL namespace) per area."""

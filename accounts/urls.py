@@ -1,6 +1,7 @@
 from django.urls import path
 
-from accounts import views, views_privacy
+from accounts import views
+from accounts.views import privacy as views_privacy
 
 app_name = "accounts"
 urlpatterns = [

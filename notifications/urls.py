@@ -1,6 +1,7 @@
 from django.urls import path
 
-from notifications import views, views_webhooks
+from notifications import views
+from notifications.views import webhooks as views_webhooks
 
 app_name = "notifications"
 urlpatterns = [

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partners.forms_organisations import RejectForm
+from partners.forms.organisations import RejectForm
 from partners.models import Competence, Membership, Organisation, PendingOrganisation, Sector
 from partners.services.organisations import organisation_approve, organisation_reject
 from spinportal.audit import audit

@@ -65,11 +65,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # control characters in the path or a query parameter: 404 / 400, never a 500
-    "spinportal.middleware.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # control characters in the path or a query parameter: 404 / 400, never a 500
+    "spinportal.middleware.ControlCharacterMiddleware",
     "partners.middleware.MfaRequiredMiddleware",
 ]
 
@@ -223,7 +223,7 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SPIN Portal"
 # Staff and organisation admins must enrol a TOTP authenticator before they use the portal
-# (accounts.middleware.MfaRequiredMiddleware). Off only in the test settings.
+# (partners.middleware.MfaRequiredMiddleware). Off only in the test settings.
 MFA_REQUIRED_FOR_PRIVILEGED = True
 # Reverse proxies in front of the portal that append to X-Forwarded-For: the client address
 # for rate limits and throttles is then the one the outermost trusted proxy saw.

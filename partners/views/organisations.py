@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from partners import hooks
-from partners.forms_organisations import (
+from partners.forms.organisations import (
     DirectoryForm,
     OrganisationEditForm,
     OrganisationForm,

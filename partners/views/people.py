@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from partners import permissions
 from partners.admin_people import people_csv_response
-from partners.forms_people import (
+from partners.forms.people import (
     InvitationForm,
     JoinRequestForm,
     PeopleSearchForm,

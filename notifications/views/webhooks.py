@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from notifications import permissions
-from notifications.forms_webhooks import WebhookForm, WebhookReplayForm
+from notifications.forms.webhooks import WebhookForm, WebhookReplayForm
 from notifications.selectors import webhook_deliveries, webhook_list
 from notifications.webhooks import (
     webhook_create,

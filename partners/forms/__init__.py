@@ -1,0 +1,1 @@
+"""Forms of the partner pages, one module per area."""

@@ -1,0 +1,1 @@
+"""URLs of the partner pages, one module (and URL namespace) per area."""

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.events import get_event
+from notifications.models import Notification
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -98,8 +99,6 @@ _DIGEST_ORDER = ("created_at", "id")  # a digest lists its entries oldest first
 def digest_items_prefetch() -> Prefetch:
     """The entries of digest deliveries, in digest order: prefetch them for a batch of
     deliveries (one query), and `render_delivery` uses them instead of a query per mail."""
-    from notifications.models import Notification
-
     return Prefetch("digest_items", queryset=Notification.objects.order_by(*_DIGEST_ORDER))
 
 

@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 
@@ -33,9 +34,9 @@ WEBHOOK = "send_webhook_deliveries"
 
 
 def _task(name: str):
-    from notifications import tasks
-
-    return getattr(tasks, name)
+    """The task by its registered name: the relay sits below the tasks module, which imports
+    the modules that call the relay."""
+    return current_app.tasks[f"notifications.tasks.{name}"]
 
 
 def _hand_over(task_name: str, keys: list) -> None:

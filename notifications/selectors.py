@@ -1,4 +1,5 @@
-from notifications.models import Notification
+from notifications.models import Notification, WebhookDelivery, WebhookEndpoint
+from notifications.permissions import visible_webhooks_q
 
 
 def notification_list(*, user, unread_only: bool = False):
@@ -14,9 +15,6 @@ def unread_count(*, user) -> int:
 
 def webhook_list(*, user):
     """Webhooks the user may see and manage: their organisations' (all for staff)."""
-    from notifications.models import WebhookEndpoint
-    from notifications.permissions import visible_webhooks_q
-
     return (
         WebhookEndpoint.objects.filter(visible_webhooks_q(user))
         .select_related("organisation")
@@ -25,6 +23,4 @@ def webhook_list(*, user):
 
 
 def webhook_deliveries(*, endpoint):
-    from notifications.models import WebhookDelivery
-
     return WebhookDelivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications import relay
+from notifications.emails import absolute
 from notifications.events import EVENTS, Frequency, get_event
 from notifications.models import Delivery, Notification, Preference
+from notifications.webhook_events import publish_webhook_event
 from spinportal.audit import audit
 
 
@@ -53,9 +55,6 @@ def notify(
     get_event(event_type)  # an unknown event type is an error here, not in a worker
     organisation_ids = list(organisation_ids)
     if organisation_ids:
-        from notifications.emails import absolute
-        from notifications.webhooks import publish_webhook_event
-
         publish_webhook_event(
             event_type=event_type,
             event_key=event_key,

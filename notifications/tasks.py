@@ -31,7 +31,10 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.emails import digest_items_prefetch, render_delivery
 from notifications.models import Delivery, Notification, WebhookDelivery, WebhookEndpoint
+from notifications.webhook_events import PING, WEBHOOK_OPEN, body_bytes, signature_header
+from notifications.webhooks import webhook_disable
 
 logger = logging.getLogger(__name__)
 
@@ -166,8 +169,6 @@ def send_email_deliveries(keys: list[str]) -> dict[str, int]:
     mark is retried on a fresh connection (`_mark_sent`) instead of the task dying and the
     sweep sending the accepted message a second time; the rest of the batch goes on.
     """
-    from notifications.emails import digest_items_prefetch, render_delivery
-
     deliveries = _claim(keys)
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     if not deliveries:
@@ -396,8 +397,6 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
     """POSTs the signed payload; returns the HTTP status (raises on network errors)."""
-    from notifications.webhooks import body_bytes, signature_header
-
     body = body_bytes(delivery.payload)
     now = timezone.now()
     timestamp = int(now.timestamp())
@@ -424,7 +423,6 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> int:
         return error.code
 
 
-WEBHOOK_OPEN = (Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.RETRY)
 # Deliveries one task sends in a row to endpoints that keep accepting them; after that the
 # sweep takes over, so that one busy endpoint does not hold a worker for long.
 WEBHOOK_DRAIN_LIMIT = 100
@@ -443,8 +441,6 @@ def webhook_heads(now: dt.datetime):
     once that is sent or dead the next one goes. Pings neither wait nor hold anything up, and
     go out even to a disabled endpoint (they test it); other rows of a disabled one are held.
     """
-    from notifications.webhooks import PING
-
     earlier_open = (
         WebhookDelivery.objects.filter(endpoint=OuterRef("endpoint"), status__in=WEBHOOK_OPEN)
         .exclude(event_type=PING)
@@ -479,8 +475,6 @@ def _claim_webhook(delivery_id: int) -> WebhookDelivery | None:
 
 def _next_in_line(endpoint_id: int) -> int | None:
     """The endpoint's next delivery once the previous one is sent or dead."""
-    from notifications.webhooks import PING
-
     return (
         webhook_heads(timezone.now())
         .filter(endpoint_id=endpoint_id)
@@ -493,8 +487,6 @@ def _next_in_line(endpoint_id: int) -> int | None:
 
 def _attempt(delivery: WebhookDelivery) -> Delivery.Status:
     """POSTs one claimed delivery and records the outcome: sent, retry or dead."""
-    from notifications.webhooks import webhook_disable
-
     endpoint = delivery.endpoint
     status_code, error = None, ""
     try:

@@ -1,25 +1,10 @@
-"""Webhooks for integrations: registration (services), fan-out into the outbox, signing.
-
-Fan-out is permission-neutral on purpose: the caller of `notify(..., organisation_ids=...)`
-(or `publish_webhook_event`) names the organisations entitled to see the event's object, and
-only their endpoints receive it. The callers already decide who may see what; a second copy of
-those rules here would drift.
-
-Signature: `X-Spin-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` with the value
-of `X-Spin-Timestamp`. For 24 hours after a rotation the header carries two comma-separated
-signatures (new secret first, then the previous one); a receiver accepts any that matches.
-"""
+"""Webhooks for integrations: the endpoints' registration, secrets, pings, disabling,
+retries and replays (services). Events, their signed bodies and the fan-out into the outbox
+are in webhook_events.py (re-exported here for the callers of this module)."""
 
 import datetime as dt
-import hashlib
-import hmac
-import json
-import secrets
-import uuid
-from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,97 +12,25 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from notifications import permissions, relay
-from notifications.events import EVENTS
 from notifications.models import WebhookDelivery, WebhookEndpoint, validate_webhook_url
+from notifications.services import notify
+from notifications.webhook_events import (  # noqa: F401 - re-exported
+    PING,
+    WEBHOOK_OPEN,
+    body_bytes,
+    event_id_for,
+    new_secret,
+    publish_webhook_event,
+    sign,
+    signature_header,
+    subscribable_events,
+)
 from partners.models import Organisation
+from partners.selectors.people import organisation_admin_users
 from spinportal.audit import audit
 
-PING = "webhook.ping"
-EVENT_NAMESPACE = uuid.UUID("6f1c2a1e-8c57-4a55-9f0c-5d1b3d9b6a10")
-
-
-def subscribable_events() -> list[tuple[str, object]]:
-    """(key, label) of the event types an organisation can subscribe to."""
-    return [
-        (key, event.label)
-        for key, event in EVENTS.items()
-        if event.audience == "partners" and key != "webhook.disabled"
-    ]
-
-
-def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
-
-
-def event_id_for(event_key: str) -> uuid.UUID:
-    """The same event (same type and key) always has the same id: receivers can deduplicate,
-    and a repeated `notify` queues nothing twice (unique endpoint + event id)."""
-    return uuid.uuid5(EVENT_NAMESPACE, event_key)
-
-
-def body_bytes(payload: dict) -> bytes:
-    return json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
-
-
-def sign(*, secret: str, timestamp: int, body: bytes) -> str:
-    message = f"{timestamp}.".encode() + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def signature_header(*, secrets_: Iterable[str], timestamp: int, body: bytes) -> str:
-    return ",".join(f"sha256={sign(secret=s, timestamp=timestamp, body=body)}" for s in secrets_)
-
-
-def publish_webhook_event(
-    *,
-    event_type: str,
-    event_key: str,
-    organisation_ids: Iterable[int],
-    data: dict,
-    endpoints=None,
-) -> list[WebhookDelivery]:
-    """Writes one delivery per endpoint subscribed to `event_type` and owned by one of
-    `organisation_ids`, in the caller's transaction; they are sent after commit. A disabled
-    endpoint gets its row too: it is held and sent, in order, once the endpoint is enabled."""
-    organisation_ids = list(organisation_ids)
-    if endpoints is None:
-        if not organisation_ids:
-            return []
-        endpoints = [
-            endpoint
-            for endpoint in WebhookEndpoint.objects.filter(organisation_id__in=organisation_ids)
-            if event_type in endpoint.event_types
-        ]
-    if not endpoints:
-        return []
-    event_id = event_id_for(f"{event_type}:{event_key}")
-    payload = {
-        "id": str(event_id),
-        "type": event_type,
-        "created": timezone.now().isoformat(),
-        "data": data,
-    }
-    deliveries = [
-        WebhookDelivery(
-            endpoint=endpoint, event_id=event_id, event_type=event_type, payload=payload
-        )
-        for endpoint in endpoints
-    ]
-    WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    stored = list(
-        WebhookDelivery.objects.filter(
-            event_id=event_id,
-            endpoint__in=endpoints,
-            status=WebhookDelivery.Status.PENDING,
-            attempts=0,
-        )
-    )
-    active = {endpoint.pk for endpoint in endpoints if endpoint.is_active}
-    relay.after_commit(
-        keys=[d.pk for d in stored if d.endpoint_id in active or event_type == PING],
-        task=relay.WEBHOOK,
-    )
-    return stored
+# A sustained outage: this many failed attempts in a row, over the disable period (tasks.py).
+DISABLE_AFTER_FAILURES = 10
 
 
 # --- Services ----------------------------------------------------------------------------------
@@ -239,14 +152,17 @@ def webhook_disable(
     *, endpoint_id: int, now: dt.datetime, failing_since_before: dt.datetime
 ) -> bool:
     """Disables a webhook that has failed without a single success since before
-    `failing_since_before`, and tells its organisation's admins (and its creator). Its
-    deliveries are held, not dropped. Idempotent: only the call that flips it notifies."""
-    from notifications.services import notify
-    from partners.selectors.people import organisation_admin_users
+    `failing_since_before`, at least DISABLE_AFTER_FAILURES times in a row (so that one
+    failure after a quiet day does not count as a day of failures), and tells its
+    organisation's admins (and its creator). Its deliveries are held, not dropped.
+    Idempotent: only the call that flips it notifies."""
 
     with transaction.atomic():
         flipped = WebhookEndpoint.objects.filter(
-            pk=endpoint_id, is_active=True, failing_since__lte=failing_since_before
+            pk=endpoint_id,
+            is_active=True,
+            failing_since__lte=failing_since_before,
+            consecutive_failures__gte=DISABLE_AFTER_FAILURES,
         ).update(is_active=False, disabled_at=now)
         if not flipped:
             return False
@@ -274,7 +190,6 @@ def webhook_disable(
 def _wake(endpoint: WebhookEndpoint) -> None:
     """After commit, queues the endpoint's oldest open delivery; the task sends it and then
     the ones after it, in order (the sweep would, later)."""
-    from notifications.tasks import WEBHOOK_OPEN
 
     first = (
         endpoint.deliveries.filter(status__in=WEBHOOK_OPEN)

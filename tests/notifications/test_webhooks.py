@@ -10,6 +10,7 @@ from notifications.models import Notification, WebhookDelivery, WebhookEndpoint
 from notifications.services import notify
 from notifications.tasks import send_webhook_deliveries, sweep_pending_deliveries
 from notifications.webhooks import (
+    DISABLE_AFTER_FAILURES,
     event_id_for,
     webhook_create,
     webhook_delete,
@@ -245,12 +246,33 @@ def test_the_disable_threshold_is_a_setting(
         organisation,
         url=http_receiver.url,
         failing_since=timezone.now() - dt.timedelta(hours=2, minutes=1),
+        consecutive_failures=DISABLE_AFTER_FAILURES - 1,
     )
     http_receiver.statuses = [500]
     with django_capture_on_commit_callbacks(execute=True):
         _news(organisation_ids=[organisation.pk])
     endpoint.refresh_from_db()
-    assert endpoint.is_active is False
+    assert (endpoint.is_active, endpoint.consecutive_failures) == (False, DISABLE_AFTER_FAILURES)
+
+
+def test_one_failure_after_a_quiet_day_does_not_disable(
+    http_receiver, django_capture_on_commit_callbacks
+):
+    """The streak began a day ago, but the endpoint has failed only once since (nothing was
+    sent meanwhile): that is not a day-long outage."""
+    organisation = OrganisationFactory()
+    endpoint = _endpoint(
+        organisation,
+        url=http_receiver.url,
+        failing_since=timezone.now() - dt.timedelta(hours=30),
+        consecutive_failures=1,
+    )
+    http_receiver.statuses = [500]
+    with django_capture_on_commit_callbacks(execute=True):
+        _news(organisation_ids=[organisation.pk])
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures) == (True, 2)
+    assert Notification.objects.filter(event_type="webhook.disabled").count() == 0
 
 
 def test_redirects_are_not_followed(django_capture_on_commit_callbacks, http_receiver):

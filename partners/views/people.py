@@ -24,8 +24,9 @@ from partners.forms.people import (
 )
 from partners.models import Membership
 from partners.selectors import people as selectors
-from partners.services import memberships as services
-from partners.services.memberships import InvitationProblem
+from partners.services import invitations, join_requests, memberships
+from partners.services import people as people_services
+from partners.services.invitations import InvitationProblem
 
 PAGE_SIZE = 24
 
@@ -95,7 +96,7 @@ def profile(request):
         form = ProfileForm(request.POST, request.FILES, instance=instance)
         if form.is_valid():
             data = {field: form.cleaned_data[field] for field in ProfileForm.Meta.fields}
-            services.profile_update(
+            people_services.profile_update(
                 user=request.user,
                 data=data,
                 photo=form.cleaned_data["photo_upload"],
@@ -122,7 +123,7 @@ def my_organisations(request):
 def membership_leave(request, slug: str):
     membership = selectors.own_membership_get(user=request.user, slug=slug)
     try:
-        services.membership_leave(user=request.user, membership=membership)
+        memberships.membership_leave(user=request.user, membership=membership)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -141,7 +142,7 @@ def join_request_withdraw(request, pk: int):
     if join_request is None:
         raise Http404
     try:
-        services.join_request_withdraw(user=request.user, join_request=join_request)
+        join_requests.join_request_withdraw(user=request.user, join_request=join_request)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -169,7 +170,7 @@ def join(request, slug: str):
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and open_request is None and form.is_valid():
         try:
-            services.join_request_create(
+            join_requests.join_request_create(
                 user=request.user, organisation=organisation, message=form.cleaned_data["message"]
             )
         except ValidationError as error:
@@ -213,9 +214,9 @@ def invitation_accept(request, token: str):
 
     Anonymous visitors see whom the invitation is for and log in or sign up, coming back here
     through ?next. Accepting needs the invited address as a verified address of the logged-in
-    account (see services.invitation_accept).
+    account (see invitations.invitation_accept).
     """
-    check = services.invitation_check(token)
+    check = invitations.invitation_check(token)
     invitation = check.invitation
     if check.problem:
         return _invitation_problem(request, invitation, check.problem)
@@ -227,13 +228,13 @@ def invitation_accept(request, token: str):
             "signup_url": f"{reverse('account_signup')}?{next_query}",
         }
         return render(request, "partners/people/invitation_anonymous.html", context)
-    if not services.user_has_verified_address(request.user, invitation.email):
+    if not memberships.user_has_verified_address(request.user, invitation.email):
         return _invitation_problem(request, invitation, InvitationProblem.WRONG_ADDRESS)
     if invitation.organisation_id in permissions.member_organisation_ids(request.user):
         return _invitation_problem(request, invitation, InvitationProblem.ALREADY_MEMBER)
     if request.method == "POST":
         try:
-            services.invitation_accept(user=request.user, invitation=invitation)
+            invitations.invitation_accept(user=request.user, invitation=invitation)
         except ValidationError as error:
             return _invitation_problem(request, invitation, error.code)
         messages.success(
@@ -241,7 +242,10 @@ def invitation_accept(request, token: str):
             _("Welcome to %(organisation)s!") % {"organisation": invitation.organisation.name},
         )
         return redirect("people:my_organisations")
-    context = {"invitation": invitation, "expires_at": services.invitation_expires_at(invitation)}
+    context = {
+        "invitation": invitation,
+        "expires_at": invitations.invitation_expires_at(invitation),
+    }
     return render(request, "partners/people/invitation_accept.html", context)
 
 
@@ -285,7 +289,7 @@ def invitation_create(request, slug: str):
     form = InvitationForm(request.POST, organisation=organisation)
     if form.is_valid():
         try:
-            invitation = services.invitation_create(
+            invitation = invitations.invitation_create(
                 actor=request.user,
                 organisation=organisation,
                 email=form.cleaned_data["email"],
@@ -318,7 +322,7 @@ def _member_action(request, slug: str, action, success_message: str):
 def invitation_resend(request, slug: str, pk: int):
     def action(organisation):
         invitation = selectors.invitation_get(organisation=organisation, pk=pk)
-        services.invitation_resend(actor=request.user, invitation=invitation)
+        invitations.invitation_resend(actor=request.user, invitation=invitation)
 
     return _member_action(request, slug, action, _("The invitation has been sent again."))
 
@@ -328,7 +332,7 @@ def invitation_resend(request, slug: str, pk: int):
 def invitation_revoke(request, slug: str, pk: int):
     def action(organisation):
         invitation = selectors.invitation_get(organisation=organisation, pk=pk)
-        services.invitation_revoke(actor=request.user, invitation=invitation)
+        invitations.invitation_revoke(actor=request.user, invitation=invitation)
 
     return _member_action(request, slug, action, _("The invitation has been revoked."))
 
@@ -341,7 +345,7 @@ def membership_role_change(request, slug: str, pk: int):
         form = RoleForm(request.POST)
         if not form.is_valid():
             raise ValidationError(form.errors["role"])
-        services.membership_role_change(
+        memberships.membership_role_change(
             actor=request.user, membership=membership, role=form.cleaned_data["role"]
         )
 
@@ -353,7 +357,7 @@ def membership_role_change(request, slug: str, pk: int):
 def membership_remove(request, slug: str, pk: int):
     def action(organisation):
         membership = selectors.membership_get(organisation=organisation, pk=pk)
-        services.membership_remove(actor=request.user, membership=membership)
+        memberships.membership_remove(actor=request.user, membership=membership)
 
     return _member_action(request, slug, action, _("The member has been removed."))
 
@@ -363,7 +367,7 @@ def membership_remove(request, slug: str, pk: int):
 def join_request_approve(request, slug: str, pk: int):
     def action(organisation):
         join_request = selectors.join_request_get(organisation=organisation, pk=pk)
-        services.join_request_approve(actor=request.user, join_request=join_request)
+        join_requests.join_request_approve(actor=request.user, join_request=join_request)
 
     return _member_action(request, slug, action, _("The request has been approved."))
 
@@ -373,6 +377,6 @@ def join_request_approve(request, slug: str, pk: int):
 def join_request_decline(request, slug: str, pk: int):
     def action(organisation):
         join_request = selectors.join_request_get(organisation=organisation, pk=pk)
-        services.join_request_decline(actor=request.user, join_request=join_request)
+        join_requests.join_request_decline(actor=request.user, join_request=join_request)
 
     return _member_action(request, slug, action, _("The request has been declined."))

@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 from notifications.models import Delivery
 from notifications.tasks import sweep_pending_deliveries
 from partners.models import Invitation, Membership
-from partners.services import memberships
-from partners.services.memberships import invitation_token, invitation_url
+from partners.services import invitations
+from partners.services.invitations import invitation_token, invitation_url
 from spinportal.models import AuditRecord
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 from tests.notifications.fixtures import eager_outbox  # noqa: F401 - a fixture
@@ -463,7 +463,7 @@ def test_new_person_signs_up_confirms_and_comes_back(client, organisation, mailo
 def test_invitation_mail_is_written_in_the_services_transaction(organisation, org_admin):
     # Given the outbox has no mail yet (the commit callbacks never run here)
     # When an invitation is created and then resent, both inside their service transactions
-    invitation = memberships.invitation_create(
+    invitation = invitations.invitation_create(
         actor=org_admin, organisation=organisation, email="outbox@example.org"
     )
     first = Delivery.objects.get()
@@ -481,7 +481,7 @@ def test_invitation_mail_is_written_in_the_services_transaction(organisation, or
     }
     invitation.sent_at = invitation.sent_at - dt.timedelta(days=1)
     invitation.save(update_fields=["sent_at"])
-    invitation = memberships.invitation_resend(actor=org_admin, invitation=invitation)
+    invitation = invitations.invitation_resend(actor=org_admin, invitation=invitation)
 
     # Then the mail with the superseded link is cancelled and one with the new link waits
     second = Delivery.objects.exclude(pk=first.pk).get()
@@ -490,7 +490,7 @@ def test_invitation_mail_is_written_in_the_services_transaction(organisation, or
 
     def sent_at_in(url):
         token = url.rsplit("/", 2)[-2]
-        return signing.loads(token, salt=memberships.INVITATION_SALT)["sent_at"]
+        return signing.loads(token, salt=invitations.INVITATION_SALT)["sent_at"]
 
     assert sent_at_in(first.url) != invitation.sent_at.isoformat()  # the superseded link
     assert sent_at_in(second.url) == invitation.sent_at.isoformat()
@@ -501,7 +501,7 @@ def test_revoking_cancels_a_mail_still_in_the_outbox(
 ):
     # Given an invitation whose mail has not gone out yet (the broker was unreachable)
     with django_capture_on_commit_callbacks(execute=False):
-        invitation = memberships.invitation_create(
+        invitation = invitations.invitation_create(
             actor=org_admin, organisation=organisation, email="late.mail@example.org"
         )
     client.force_login(org_admin)
@@ -522,7 +522,7 @@ def test_a_failing_service_leaves_no_mail_behind(organisation, org_admin):
     # When the transaction around an invitation rolls back
     def invite_then_fail():
         with transaction.atomic():
-            memberships.invitation_create(
+            invitations.invitation_create(
                 actor=org_admin, organisation=organisation, email="rollback@example.org"
             )
             raise RuntimeError("later step failed")

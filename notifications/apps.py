@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
         from notifications import (
             catalog,  # noqa: F401 - declares the event types
             services,
+            tasks,  # noqa: F401 - registers the delivery tasks, which the relay finds by name
         )
         from spinportal import hooks
 

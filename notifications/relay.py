@@ -42,8 +42,13 @@ def _task(name: str):
 def _hand_over(task_name: str, keys: list) -> None:
     try:
         _task(task_name).delay(keys)
-    except Exception:
-        logger.warning("outbox relay could not reach the broker; %d deliveries wait", len(keys))
+    except Exception as error:
+        logger.warning(
+            "outbox relay could not hand %d deliveries to the broker (%s: %s); the sweep will",
+            len(keys),
+            type(error).__name__,
+            error,
+        )
 
 
 def after_commit(*, keys: list, task: str = EMAIL) -> None:

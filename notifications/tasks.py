@@ -224,15 +224,14 @@ DATABASE_RETRIES = 8
 DATABASE_RETRY_SECONDS = 0.25
 
 
-def _database_write(write: Callable[[], object]) -> None:
+def _database_write(write: Callable[[], object]):
     """Runs `write` (autocommit, as in the worker); on a database error closes the connection
     and retries on a new one, with a growing pause (0.25 s, 0.5 s, … ≈ 1 min in all). Only
     when the database stays away longer does the error end the task; the rows of the batch
     stay claimed and the sweep resumes them after the stale-claim time."""
     for attempt in range(DATABASE_RETRIES):
         try:
-            write()
-            return
+            return write()
         except DatabaseError:
             if attempt == DATABASE_RETRIES - 1 or connection.in_atomic_block:
                 raise
@@ -248,14 +247,10 @@ def _mark_sent(delivery: Delivery) -> None:
 
 
 def _already_sent(delivery: Delivery) -> bool:
-    """True if the row is already marked sent (another run got there first)."""
-    status = []
-    _database_write(
-        lambda: status.extend(
-            Delivery.objects.filter(pk=delivery.pk).values_list("status", flat=True)
-        )
+    """True if the row is no longer ours to send (another run marked it meanwhile)."""
+    return _database_write(
+        lambda: not Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING).exists()
     )
-    return status != [Delivery.Status.SENDING]
 
 
 def _renew_claim(deliveries: list[Delivery]) -> None:

@@ -8,6 +8,7 @@ missing (.ci/run installs it)."""
 import os
 import shutil
 
+import psycopg
 import pytest
 from django.conf import settings
 
@@ -33,8 +34,6 @@ def pytest_sessionstart(session):
 
     failures = []
     if os.environ.get("DATABASE_URL") and connection.vendor == "postgresql":
-        import psycopg  # only when PostgreSQL is configured
-
         try:
             params = {**connection.get_connection_params(), "dbname": "postgres"}
             psycopg.connect(**params).close()

@@ -126,12 +126,13 @@ def test_a_database_error_after_an_accepted_message_is_retried_and_nothing_is_se
 def test_a_row_marked_sent_meanwhile_is_not_sent_again(smtp_sink, monkeypatch):
     """The idempotency check before each send: a row that another run marked sent after this
     run claimed it (its claim had gone stale) is left alone."""
+    from notifications import tasks
     from notifications.tasks import send_email_deliveries
 
     users = UserFactory.create_batch(3)
     _message_event(users, "message-marked-meanwhile")
     first, *rest = Delivery.objects.order_by("key")
-    claim = __import__("notifications.tasks", fromlist=["_claim"])._claim
+    claim = tasks._claim
 
     def claim_then_mark(keys):
         claimed = claim(keys)

@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +96,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+def validate_expiry_date(value) -> None:
+    """An API token's expiry date (it works through that day) must not be in the past."""
+    if value is not None and value < timezone.localdate():
+        raise ValidationError(_("The expiry date must not be in the past."), code="past")
 
 
 class ApiToken(models.Model):

@@ -1,180 +1,118 @@
-"""Directory and organisation API at 10,000 organisations: p50/p95 per request.
+"""The directory at 10,000 ÷ 100 organisations, and the organisation API ÷ a hand-written
+values() + orjson view writing the same JSON: interleaved, repeated, in one run.
 
-    .venv/bin/python bench/directory.py                 # a fresh SQLite file in /tmp
-    DATABASE_URL=postgres://… .venv/bin/python bench/directory.py
+    .venv/bin/python bench/directory.py --organisations 1000 --rounds 10   # SQLite, temp folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/spinportal_bench_dir \\
+        .venv/bin/python bench/directory.py                                # the issue's scale
 
-Seeds with `seed_demo --organisations 10000 --quiet-logins` (idempotent; `BENCH_SEED=0` skips
-migrating and seeding), then times, through Django's test Client with all middleware: the
-directory page, directory searches, the API list (`page_size=100`) and a hand-written `values()`
-view of the same 100 rows, in the same run. For the directory requests it also prints the median
-time of each SQL query. A script that prints figures, not a test.
+Two worker processes, one per database, take turns: the large database (DATABASE_URL, or a
+fresh SQLite file in the run's own temporary folder) with --organisations synthetic
+organisations, and a small one beside it (the same server, its name + "_small") with --small.
+Both are migrated and seeded with `seed_demo` (idempotent: an existing database keeps its
+rows; `--no-seed` skips it). Every round times each case once, in a random order, through
+Django's test Client with all middleware, anonymously, in German:
+
+- the directory page, a search ("Wasserstoff"), a typo search ("Frauenhofer"), a search with
+  a filter and a typo with a second word, each in both databases: p50/p95 and large ÷ small;
+- the API list (page_size=100) and bench/baselines.py's values() view of the same page in
+  the large database: their answers are compared byte for byte in every round.
+
+Then the median time of each SQL query of the directory requests in the large database.
+Every status is checked (a single unexpected one fails the run, with the counts); the API
+throttles are off (API_THROTTLES=0) and the script checks that DRF sees them off.
+A script that prints figures, not a test.
 """
 
+import argparse
 import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spinportal.settings_test")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.gettempdir()}/spin-bench-directory.sqlite3"
+import _common
 
-import logging  # noqa: E402
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import JsonResponse  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import include, path  # noqa: E402
-
-from partners.models import Organisation  # noqa: E402
-
-ORGANISATIONS = int(os.environ.get("BENCH_ORGANISATIONS", "10000"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
-SEED = os.environ.get("BENCH_SEED", "1") != "0"
-
-
-def values_view(request):
-    """The API list's first 100 rows, written by hand with values(): the lower bound."""
-    rows = Organisation.objects.filter(status=Organisation.Status.ACTIVE).order_by("name", "id")
-    page = list(
-        rows.values(
-            "id",
-            "public_id",
-            "slug",
-            "name",
-            "short_name",
-            "kind",
-            "status",
-            "city",
-            "country",
-            "website",
-            "logo_thumbnail",
-            "updated_at",
-        )[:100]
-    )
-    ids = [row["id"] for row in page]
-    sectors: dict[int, list[str]] = {}
-    for organisation_id, slug in Organisation.sectors.through.objects.filter(
-        organisation_id__in=ids
-    ).values_list("organisation_id", "sector__slug"):
-        sectors.setdefault(organisation_id, []).append(slug)
-    competences: dict[int, list[str]] = {}
-    for organisation_id, slug in Organisation.competences.through.objects.filter(
-        organisation_id__in=ids
-    ).values_list("organisation_id", "competence__slug"):
-        competences.setdefault(organisation_id, []).append(slug)
-    for row in page:
-        row["sectors"] = sectors.get(row["id"], [])
-        row["competences"] = competences.get(row["id"], [])
-        del row["id"]
-    return JsonResponse({"count": rows.count(), "results": page})
-
-
-urlpatterns = [
-    path("bench/values/", values_view),
-    path("", include("spinportal.urls")),
+PAGES = [
+    ("directory page", None, "≤ 1.3×"),
+    ("search 'Wasserstoff'", {"q": "Wasserstoff"}, "≤ 1.5×"),
+    ("typo search 'Frauenhofer'", {"q": "Frauenhofer"}, "≤ 1.5×"),
+    ("search + filter 'speicher', Essen", {"q": "speicher", "city": "Essen"}, ""),
+    ("typo + 2nd word 'Wassertsoff PEM'", {"q": "Wassertsoff PEM"}, ""),
 ]
-
-
-def measure(client: Client, url: str, params: dict | None = None) -> list[float]:
-    response = client.get(url, params or {})  # warm-up, and a check
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    timings = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        client.get(url, params or {})
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings
-
-
-def query_breakdown(client: Client, url: str, params: dict | None = None) -> list[str]:
-    """The median time of each SQL query the request makes, in the order it makes them."""
-    rounds: list[list[float]] = []
-    labels: list[str] = []
-    for _ in range(max(5, ROUNDS // 4)):
-        with CaptureQueriesContext(connection) as captured:
-            client.get(url, params or {})
-        labels = [query_label(query["sql"]) for query in captured.captured_queries]
-        rounds.append([float(query["time"]) * 1000 for query in captured.captured_queries])
-    return [
-        f"    {label:44} {statistics.median(row[index] for row in rounds):8.1f}"
-        for index, label in enumerate(labels)
-    ]
-
-
-def query_label(sql: str) -> str:
-    if "_prefetch_related_val_" in sql:
-        return "prefetch " + (
-            "sectors" if "partners_organisation_sectors" in sql else "competences"
-        )
-    selected = sql.split(" FROM ")[0]
-    for word in ("kind", "city", "sector", "competence"):
-        if f'"{word}" AS' in selected or f'partners_{word}"."id"' in selected:
-            return f"facet {word}"
-    if selected.startswith("SELECT COUNT(*)"):
-        return "count"
-    if selected == 'SELECT "partners_organisation"."id" AS "pk"':
-        return "search matches"
-    return "page" if '"public_id"' in selected else selected[:44]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+API = "/api/v1/organisations/"
+BASELINE = "/bench/values/organisations/"
 
 
 def main() -> None:
-    logging.getLogger("spinportal.request").setLevel(logging.WARNING)  # one line per request
-    if SEED:
-        call_command("migrate", verbosity=0)
-        with open(os.devnull, "w") as quiet:
-            call_command("seed_demo", organisations=ORGANISATIONS, quiet_logins=True, stdout=quiet)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics after the bulk seed
-    total = Organisation.objects.filter(status=Organisation.Status.ACTIVE).count()
-    print(f"database: {connection.vendor}, active organisations: {total}, rounds: {ROUNDS}")
-    overrides = {
-        "ROOT_URLCONF": sys.modules[__name__],
-        "REST_FRAMEWORK": {
-            **django.conf.settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_CLASSES": [],
-        },
-        "LANGUAGE_CODE": "de",
-        "ALLOWED_HOSTS": ["testserver"],
-    }
-    with override_settings(**overrides):
-        client = Client()
-        cases = [
-            ("directory page", "/organisations/", None),
-            ("directory search 'wasserstoff'", "/organisations/", {"q": "wasserstoff"}),
-            ("directory search + filter", "/organisations/", {"q": "speicher", "city": "Essen"}),
-            ("directory search, typo + 2nd word", "/organisations/", {"q": "Wassertsoff PEM"}),
-            ("API list page_size=100", "/api/v1/organisations/", {"page_size": 100}),
-            ("values() view, same rows", "/bench/values/", None),
-        ]
-        results = {}
-        print(f"{'request':36} {'p50 ms':>8} {'p95 ms':>8}")
-        for label, url, params in cases:
-            timings = measure(client, url, params)
-            results[label] = timings
-            print(f"{label:36} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f}")
-            if url == "/organisations/":
-                print("\n".join(query_breakdown(client, url, params)))
-        api = statistics.median(results["API list page_size=100"])
-        raw = statistics.median(results["values() view, same rows"])
-        print(f"API / values() ratio (p50): {api / raw:.1f}×")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--organisations", type=int, default=10_000)
+    parser.add_argument("--small", type=int, default=100, help="organisations in the baseline")
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--page-size", type=int, default=100, help="of the API list")
+    parser.add_argument("--no-seed", action="store_true")
+    parser.add_argument("--no-breakdown", action="store_true", help="skip the SQL breakdown")
+    arguments = parser.parse_args()
+
+    folder = _common.configure("directory")
+    _common.load_average("start")
+    large_url = os.environ["DATABASE_URL"]
+    small_url = _common.sibling_database_url(large_url, "_small", folder)
+    for url in (large_url, small_url):
+        _common.ensure_postgres_database(url)
+    large = _common.RequestWorker("large", large_url, folder)
+    small = _common.RequestWorker("small", small_url, folder)
+    try:
+        run(arguments, large, small)
+    finally:
+        large.stop()
+        small.stop()
+        _common.load_average("end")
+
+
+def run(arguments, large: _common.RequestWorker, small: _common.RequestWorker) -> None:
+    if not arguments.no_seed:
+        for worker, count in ((large, arguments.organisations), (small, arguments.small)):
+            seconds = worker.call("seed", organisations=count)["seconds"]
+            print(
+                f"{worker.name}: migrated and seeded up to {count} organisations in {seconds:.0f} s"
+            )
+    sizes = {}
+    for worker in (large, small):
+        sizes[worker.name] = worker.call("count", model="partners.Organisation", status="active")
+        print(
+            f"{worker.name}: {worker.call('describe')}, {sizes[worker.name]} active organisations"
+        )
+    encoder = large.call("encoder")
+    print(f"baseline encoder: {encoder}; cache: local memory per worker; API throttles off")
+    large.call("check_throttles", paths=[API])
+
+    params = {"page_size": arguments.page_size}
+    cases = []
+    pairs = []
+    for label, query, goal in PAGES:
+        case = _common.Case(f"{label} [{sizes['large']}]", large, "/organisations/", query)
+        base = _common.Case(f"{label} [{sizes['small']}]", small, "/organisations/", query)
+        cases += [case, base]
+        pairs.append((label, case, base, goal))
+    api = _common.Case(f"API list page_size={arguments.page_size}", large, API, params)
+    baseline = _common.Case("values() + encoder, same JSON", large, BASELINE, params)
+    cases += [api, baseline]
+
+    check = _common.StatusCheck()
+    timings, digests = _common.measure(cases, arguments.rounds, check)
+    _common.timing_table([(case.label, timings[case.label]) for case in cases])
+    check.exit_if_any()
+    _common.assert_same_answers(api, baseline, digests)
+    print(f"\nratios, {sizes['large']} ÷ {sizes['small']} organisations:")
+    for label, case, base, goal in pairs:
+        _common.ratio_line(label, timings[case.label], timings[base.label], goal)
+    print("ratio, API ÷ hand-written baseline:")
+    _common.ratio_line(api.label, timings[api.label], timings[baseline.label], "≤ 1.3×")
+
+    if not arguments.no_breakdown:
+        print(f"\nSQL per directory request, median ms per query ({sizes['large']}):")
+        for label, query, _goal in PAGES[:3]:
+            rows = large.call("queries", client="anonymous", path="/organisations/", params=query)
+            total = sum(ms for _name, ms in rows)
+            print(f"  {label}: {len(rows)} queries, {total:.1f} ms in SQL")
+            for name, ms in rows:
+                print(f"    {name:44} {ms:8.1f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Matching engine figures, each next to a baseline measured in the same run, interleaved.
 
-    .venv/bin/python bench/matching.py                        # 2,000 / 20,000, SQLite in /tmp
+    .venv/bin/python bench/matching.py                        # 2,000 / 20,000, SQLite (temp)
     DATABASE_URL=postgres://… .venv/bin/python bench/matching.py --organisations 10000 \\
         --opportunities 100000                                 # the issue's scale
 
@@ -16,9 +16,12 @@ Printed, with the load average:
    next to recomputing only that opportunity's own list; and whether the stored rows equal
    what a rebuild of the touched lists stores.
 
-The scale runs use the hashing embedder (MATCHING_EMBEDDER, as the tests do): the synthetic
-texts are word salads, an hour of e5 embedding would measure nothing but the model, whose
-throughput (1.) is measured on its own. A script that prints figures, not a test.
+Without DATABASE_URL the database is a fresh SQLite file in a temporary folder of the run's
+own, removed at the end (BENCH_KEEP=1 keeps it). The scale runs use the hashing embedder
+(MATCHING_EMBEDDER, as the tests do): the synthetic texts are word salads, an hour of e5
+embedding would measure nothing but the model, whose throughput (1.) is measured on its own.
+1. and 2. have no baseline; 3. and 4. alternate case and baseline for each opportunity.
+A script that prints figures, not a test.
 """
 
 import argparse
@@ -26,13 +29,9 @@ import os
 import random
 import resource
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _common
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--organisations", type=int, default=2000)
@@ -40,14 +39,10 @@ parser.add_argument("--opportunities", type=int, default=20000)
 parser.add_argument("--rounds", type=int, default=30)
 arguments = parser.parse_args()
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spinportal.settings_test")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = (
-        f"sqlite:///{tempfile.gettempdir()}/spin-bench-matching-"
-        f"{arguments.organisations}-{arguments.opportunities}.sqlite3"
-    )
+_common.configure("matching")  # PostgreSQL if DATABASE_URL is set, else SQLite in its own folder
+_common.ensure_postgres_database(os.environ["DATABASE_URL"])
 
 import logging  # noqa: E402
 
@@ -203,7 +198,8 @@ def freshness(sample: list[Opportunity]) -> None:
 
 
 def main() -> None:
-    print(f"load average {os.getloadavg()}, {os.cpu_count()} cores")
+    _common.load_average("start")
+    print(f"database: {_common.describe_database()}")
     embedding_throughput()
     seed()
     full_rebuild()
@@ -219,7 +215,7 @@ def main() -> None:
     )
     reading(sample)
     freshness(sample)
-    print(f"load average {os.getloadavg()}")
+    _common.load_average("end")
 
 
 if __name__ == "__main__":

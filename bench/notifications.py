@@ -1,6 +1,6 @@
 """Notifications: fan-out, request-path cost, weekly digest, SMTP throughput. Prints figures.
 
-    .venv/bin/python bench/notifications.py            # SQLite in /tmp, tasks in-process (eager)
+    .venv/bin/python bench/notifications.py            # SQLite (temp), tasks in-process (eager)
     DATABASE_URL=postgres://…/spinportal_bench_notif REDIS_URL=redis://… \\
         .venv/bin/python bench/notifications.py        # real Celery worker (prefork, 2 processes)
 
@@ -14,19 +14,15 @@ The database is migrated; users are created once (`BENCH_USERS`, default 10,000)
 rows are deleted at the start of every run. A script that prints figures, not a test.
 """
 
-import math
 import os
-import statistics
-import sys
-import tempfile
+import random
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spinportal.settings_test")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.gettempdir()}/spin-bench-notif.sqlite3"
+import _common
+
+# PostgreSQL if DATABASE_URL is set, else SQLite in a temporary folder of the run's own
+FOLDER = _common.configure("notifications")
+_common.ensure_postgres_database(os.environ["DATABASE_URL"])
 
 import logging  # noqa: E402
 import shutil  # noqa: E402
@@ -122,38 +118,47 @@ def request_path(user_ids: list[int], label: str, first: int = 0) -> None:
     mode: handing over happens on its thread after commit, and in worker mode the worker sends
     the e-mails of these events meanwhile, as it would in production."""
     users = list(User.objects.filter(pk__in=user_ids[first : first + REQUEST_ROUNDS]))
-    timings, calls, cpu = [], [], []
+    timings, calls, cpu, baseline = [], [], [], []
+    order = random.Random(first)
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
         for number, user in enumerate(users):
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT 1")  # the request's own change
-                started = time.perf_counter()
-                cpu_started = time.thread_time()
-                notify(
-                    event_type="contact_request.received",
-                    recipients=[user],
-                    event_key=f"bench-request-{first + number}",
-                    url="/contact-requests/1/",
-                    context={"sender_organisation": "STEAG", "opportunity": "X", "message": "Hi"},
-                )
-                calls.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.thread_time() - cpu_started) * 1000)
-            timings.append((time.perf_counter() - started) * 1000)
+            # case and baseline (the same transaction without notify) in a random order
+            for with_notify in order.sample([True, False], 2):
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT 1")  # the request's own change
+                    started = time.perf_counter()
+                    cpu_started = time.thread_time()
+                    if with_notify:
+                        notify(
+                            event_type="contact_request.received",
+                            recipients=[user],
+                            event_key=f"bench-request-{first + number}",
+                            url="/contact-requests/1/",
+                            context={
+                                "sender_organisation": "STEAG",
+                                "opportunity": "X",
+                                "message": "Hi",
+                            },
+                        )
+                        calls.append((time.perf_counter() - started) * 1000)
+                        cpu.append((time.thread_time() - cpu_started) * 1000)
+                elapsed = (time.perf_counter() - started) * 1000
+                (timings if with_notify else baseline).append(elapsed)
     app.conf.task_always_eager = eager
 
-    def p95(values):  # nearest rank
-        return sorted(values)[math.ceil(len(values) * 0.95) - 1]
-
+    p50, p95 = _common.p50, _common.p95
     print(
         f"adding an event on the request path, {label} ({len(timings)} events, 1 recipient): "
         f"notify() "
-        f"p50 {statistics.median(calls):.2f} ms, p95 {p95(calls):.2f} ms; with its own commit "
-        f"p50 {statistics.median(timings):.2f} ms, p95 {p95(timings):.2f} ms; CPU of the "
-        f"calling thread in notify() p50 {statistics.median(cpu):.2f} ms, p95 {p95(cpu):.2f} ms "
-        f"(wall minus CPU is waiting: database round trips, or a busy machine)"
+        f"p50 {p50(calls):.2f} ms, p95 {p95(calls):.2f} ms; with its own commit "
+        f"p50 {p50(timings):.2f} ms, p95 {p95(timings):.2f} ms, next to the same transaction "
+        f"without notify() (baseline, interleaved) p50 {p50(baseline):.2f} ms, p95 "
+        f"{p95(baseline):.2f} ms; CPU of the calling thread in notify() p50 {p50(cpu):.2f} ms, "
+        f"p95 {p95(cpu):.2f} ms (wall minus CPU is waiting: database round trips, or a busy "
+        f"machine)"
     )
 
 
@@ -195,28 +200,40 @@ def smtp_throughput(sink) -> None:
     backend = "django.core.mail.backends.smtp.EmailBackend"
     options = {"host": "127.0.0.1", "port": sink.port, "use_tls": False, "fail_silently": False}
 
-    started = time.monotonic()
-    batch = get_connection(backend, **options)
-    batch.open()
-    batch.send_messages(messages)
-    batch.close()
-    per_batch = SMTP_MESSAGES / (time.monotonic() - started)
+    def batch(chunk) -> None:
+        connection = get_connection(backend, **options)
+        connection.open()
+        connection.send_messages(chunk)
+        connection.close()
 
-    started = time.monotonic()
-    for message in messages:
-        single = get_connection(backend, **options)
-        single.open()
-        single.send_messages([message])
-        single.close()
-    per_message = SMTP_MESSAGES / (time.monotonic() - started)
+    def single(chunk) -> None:
+        for message in chunk:
+            connection = get_connection(backend, **options)
+            connection.open()
+            connection.send_messages([message])
+            connection.close()
+
+    # chunks of 25, each sent both ways, the two ways in a random order per chunk
+    spent = {"batch": 0.0, "single": 0.0}
+    order = random.Random(3)
+    for start in range(0, SMTP_MESSAGES, 25):
+        chunk = messages[start : start + 25]
+        for name, send in order.sample([("batch", batch), ("single", single)], 2):
+            started = time.monotonic()
+            send(chunk)
+            spent[name] += time.monotonic() - started
+    per_batch = SMTP_MESSAGES / spent["batch"]
+    per_message = SMTP_MESSAGES / spent["single"]
     print(
-        f"SMTP into the local sink, {SMTP_MESSAGES} e-mails each way: one connection per batch "
-        f"{per_batch:.0f} mails/s, one connection per message {per_message:.0f} mails/s "
-        f"({per_batch / per_message:.1f}x)"
+        f"SMTP into the local sink, {SMTP_MESSAGES} e-mails each way, interleaved in chunks of "
+        f"25: one connection per batch {per_batch:.0f} mails/s, one connection per message "
+        f"{per_message:.0f} mails/s ({per_batch / per_message:.1f}x)"
     )
 
 
 def main() -> None:
+    _common.load_average("start")
+    print(f"database: {_common.describe_database()}")
     worker_mode = bool(
         connection.vendor == "postgresql"
         and os.environ.get("REDIS_URL")
@@ -246,7 +263,7 @@ def main() -> None:
                 database_url=os.environ["DATABASE_URL"],
                 redis_url=redis.url,
                 email_url=sink.url,
-                log=Path(tempfile.gettempdir()) / "spin-bench-notif-worker.log",
+                log=FOLDER / "worker.log",
                 pool=("--pool=prefork", "--concurrency=2"),
                 nice=10,  # as bin/up starts it: requests come first
             )
@@ -284,6 +301,7 @@ def main() -> None:
         if redis:
             redis.stop()
         sink.stop()
+        _common.load_average("end")
 
 
 if __name__ == "__main__":

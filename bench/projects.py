@@ -1,164 +1,92 @@
-"""Project pages and API at 2,000 projects: p50/p95 per request.
+"""Project pages and the project API at 2,000 projects, each next to a same-run baseline:
+interleaved, repeated, in one run.
 
-    .venv/bin/python bench/projects.py                 # a fresh SQLite file in /tmp
-    DATABASE_URL=postgres://… .venv/bin/python bench/projects.py
+    .venv/bin/python bench/projects.py --projects 200 --rounds 10      # SQLite, temp folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/spinportal_bench_projects \\
+        .venv/bin/python bench/projects.py                             # the issue's scale
 
-Seeds with `seed_demo --projects 2000 --quiet-logins` (idempotent), then times, through Django's
-test Client with all middleware: the project list, a filtered list, a project's detail page, the
-API list (`page_size=100`) and a hand-written `values()` view of the same 100 rows, in the same
-run. A script that prints figures, not a test.
+A worker process with Django set up against DATABASE_URL (or a fresh SQLite file in the run's
+own temporary folder), migrated and seeded with `seed_demo --organisations 300 --projects N`
+(idempotent; `--no-seed` skips it). Every round times each case once, in a random order,
+through Django's test Client with all middleware, in German: the project list (anonymous and
+as a project lead), a search with a filter, DIANE's page (anonymous and as its lead) and
+/healthz, the floor of the middleware the pages share; the API list (page_size=100) and
+bench/baselines.py's values() view writing the same JSON, compared byte for byte in every
+round. Prints p50/p95, each page ÷ /healthz and the API ÷ its baseline.
+Every status is checked (one unexpected answer fails the run, with the counts); the API
+throttles are off (API_THROTTLES=0) and the script checks that DRF sees them off.
+A script that prints figures, not a test.
 """
 
+import argparse
 import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spinportal.settings_test")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.gettempdir()}/spin-bench-projects.sqlite3"
+import _common
 
-import logging  # noqa: E402
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.http import JsonResponse  # noqa: E402
-from django.test import Client, override_settings  # noqa: E402
-from django.urls import include, path  # noqa: E402
-
-from accounts.models import User  # noqa: E402
-from projects.models import Participation, Project  # noqa: E402
-
-PROJECTS = int(os.environ.get("BENCH_PROJECTS", "2000"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
-
-
-def values_view(request):
-    """The API list's first 100 rows, written by hand with values(): the lower bound."""
-    rows = Project.objects.filter(visibility=Project.Visibility.PUBLIC).order_by("acronym", "id")
-    page = list(
-        rows.values(
-            "id",
-            "public_id",
-            "acronym",
-            "slug",
-            "title_de",
-            "title_en",
-            "summary_de",
-            "stage",
-            "start_date",
-            "end_date",
-            "funding_programme",
-            "visibility",
-            "website",
-            "is_demo",
-            "updated_at",
-        )[:100]
-    )
-    ids = [row["id"] for row in page]
-    competences: dict[int, list[str]] = {}
-    for project_id, slug in Project.competences.through.objects.filter(
-        project_id__in=ids
-    ).values_list("project_id", "competence__slug"):
-        competences.setdefault(project_id, []).append(slug)
-    consortium: dict[int, list[dict]] = {}
-    for row in (
-        Participation.objects.filter(project_id__in=ids, left_on__isnull=True)
-        .order_by("role", "organisation__name")
-        .values("project_id", "organisation__slug", "organisation__name", "role")
-    ):
-        consortium.setdefault(row["project_id"], []).append(
-            {
-                "organisation": row["organisation__slug"],
-                "organisation_name": row["organisation__name"],
-                "role": row["role"],
-            }
-        )
-    for row in page:
-        row["competences"] = competences.get(row["id"], [])
-        row["consortium"] = consortium.get(row["id"], [])
-    return JsonResponse({"count": rows.count(), "results": page})
-
-
-urlpatterns = [
-    path("bench/values/", values_view),
-    path("", include("spinportal.urls")),
-]
-
-
-def measure(client: Client, url: str, params: dict | None = None) -> list[float]:
-    response = client.get(url, params or {})  # warm-up, and a check
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
-    timings = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        client.get(url, params or {})
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+LEAD = "anna.schmidt@demo.spin.example"
+API = "/api/v1/projects/"
+BASELINE = "/bench/values/projects/"
 
 
 def main() -> None:
-    logging.getLogger("spinportal.request").setLevel(logging.WARNING)  # one line per request
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command(
-            "seed_demo", organisations=300, projects=PROJECTS, quiet_logins=True, stdout=quiet
-        )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics after the bulk seed
-    total = Project.objects.count()
-    print(f"database: {connection.vendor}, projects: {total}, rounds: {ROUNDS}")
-    overrides = {
-        "ROOT_URLCONF": sys.modules[__name__],
-        "REST_FRAMEWORK": {
-            **django.conf.settings.REST_FRAMEWORK,
-            "DEFAULT_THROTTLE_CLASSES": [],
-        },
-        "LANGUAGE_CODE": "de",
-        "ALLOWED_HOSTS": ["testserver"],
-    }
-    with override_settings(**overrides):
-        anonymous = Client()
-        lead = Client()
-        lead.force_login(User.objects.get(email="anna.schmidt@demo.spin.example"))
-        cases = [
-            ("list page (anonymous)", anonymous, "/projects/", None),
-            ("list page (partner)", lead, "/projects/", None),
-            (
-                "list search + filter",
-                anonymous,
-                "/projects/",
-                {"q": "wasserstoff", "stage": "running"},
-            ),
-            ("detail DIANE (anonymous)", anonymous, "/projects/diane/", None),
-            ("detail DIANE (lead)", lead, "/projects/diane/", None),
-            ("API list page_size=100", anonymous, "/api/v1/projects/", {"page_size": 100}),
-            ("values() view, same rows", anonymous, "/bench/values/", None),
-        ]
-        results = {}
-        print(f"{'request':30} {'p50 ms':>8} {'p95 ms':>8}")
-        for label, client, url, params in cases:
-            timings = measure(client, url, params)
-            results[label] = timings
-            print(f"{label:30} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f}")
-        api = statistics.median(results["API list page_size=100"])
-        raw = statistics.median(results["values() view, same rows"])
-        print(f"API / values() ratio (p50): {api / raw:.1f}×")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--projects", type=int, default=2000)
+    parser.add_argument("--organisations", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--page-size", type=int, default=100, help="of the API list")
+    parser.add_argument("--no-seed", action="store_true")
+    arguments = parser.parse_args()
+
+    folder = _common.configure("projects")
+    _common.load_average("start")
+    url = os.environ["DATABASE_URL"]
+    _common.ensure_postgres_database(url)
+    worker = _common.RequestWorker("projects", url, folder)
+    try:
+        run(arguments, worker)
+    finally:
+        worker.stop()
+        _common.load_average("end")
+
+
+def run(arguments, worker: _common.RequestWorker) -> None:
+    if not arguments.no_seed:
+        seconds = worker.call(
+            "seed", organisations=arguments.organisations, projects=arguments.projects
+        )["seconds"]
+        print(f"migrated and seeded up to {arguments.projects} projects in {seconds:.0f} s")
+    total = worker.call("count", model="projects.Project")
+    print(f"database: {worker.call('describe')}, {total} projects")
+    print(f"baseline encoder: {worker.call('encoder')}; API throttles off")
+    worker.call("check_throttles", paths=[API])
+    worker.call("login", client="lead", email=LEAD)
+
+    def case(label, path, params=None, client="anonymous"):
+        return _common.Case(label, worker, path, params, client)
+
+    healthz = case("/healthz (baseline of the pages)", "/healthz")
+    pages = [
+        case("list page (anonymous)", "/projects/"),
+        case("list page (lead)", "/projects/", client="lead"),
+        case("list search + filter", "/projects/", {"q": "wasserstoff", "stage": "running"}),
+        case("detail DIANE (anonymous)", "/projects/diane/"),
+        case("detail DIANE (lead)", "/projects/diane/", client="lead"),
+    ]
+    params = {"page_size": arguments.page_size}
+    api = case(f"API list page_size={arguments.page_size}", API, params)
+    baseline = case("values() + encoder, same JSON", BASELINE, params)
+    cases = [*pages, healthz, api, baseline]
+
+    check = _common.StatusCheck()
+    timings, digests = _common.measure(cases, arguments.rounds, check)
+    _common.timing_table([(c.label, timings[c.label]) for c in cases], width=36)
+    check.exit_if_any()
+    _common.assert_same_answers(api, baseline, digests)
+    print("\nratios, each page ÷ /healthz:")
+    for page in pages:
+        _common.ratio_line(page.label, timings[page.label], timings[healthz.label])
+    print("ratio, API ÷ hand-written baseline:")
+    _common.ratio_line(api.label, timings[api.label], timings[baseline.label], "≤ 1.3×")
 
 
 if __name__ == "__main__":

@@ -251,6 +251,25 @@ PROGRAMMES = ["Demo-Förderprogramm NRW", "Demo-EFRE.NRW", "Demo-Horizont Europa
 SUFFIXES = ["GmbH", "AG", "Institut", "Labor", "Systems GmbH", "Technik GmbH", "e.V."]
 
 
+SYNTHETIC_PROFILES = 48
+
+
+def _synthetic_profiles(rng: random.Random) -> list[dict[str, str]]:
+    """Name, keywords and descriptions of the synthetic organisations (a fixed pool)."""
+    profiles = []
+    for _ in range(SYNTHETIC_PROFILES):
+        a, b = rng.sample(WORDS, 2)
+        profiles.append(
+            {
+                "name": f"{a}{b.lower()} {rng.choice(SUFFIXES)} (synthetisch)",
+                "keywords": ", ".join(rng.sample(WORDS, 3)),
+                "description_de": f"Synthetische Organisation für Lasttests: {a}, {b}.",
+                "description_en": f"Synthetic organisation for load tests: {a}, {b}.",
+            }
+        )
+    return profiles
+
+
 @transaction.atomic
 def seed_synthetic(
     *, organisations: int = 0, projects: int = 0, people: int = 0, seed: int = 42
@@ -265,27 +284,29 @@ def seed_synthetic(
     existing = set(
         Organisation.objects.filter(slug__startswith="synthetic-").values_list("slug", flat=True)
     )
+    # The texts come from a small pool, so the matching engine embeds each one once (its
+    # cache is keyed by the text): 10,000 organisations cost 48 embeddings, not 10,000.
+    profiles = _synthetic_profiles(random.Random(seed + 1))
     new_orgs = []
     for number in range(1, organisations + 1):
         slug = f"synthetic-{number:06d}"
         if slug in existing:
             continue
         city, postcode = rng.choice(CITIES)
-        a, b = rng.sample(WORDS, 2)
+        profile = profiles[number % len(profiles)]
         new_orgs.append(
             Organisation(
                 slug=slug,
-                name=f"{a}{b.lower()} {rng.choice(SUFFIXES)} {number} (synthetisch)",
                 kind=rng.choice(kinds),
                 city=city,
                 postcode=postcode,
                 is_demo=True,
                 status=Organisation.Status.ACTIVE,
-                keywords=", ".join(rng.sample(WORDS, 3)),
-                description_de=f"Synthetische Organisation für Lasttests: {a}, {b}.",
-                description_en=f"Synthetic organisation for load tests: {a}, {b}.",
+                **profile,
             )
         )
+    for organisation in new_orgs:
+        organisation.render_markdown_fields()
     Organisation.objects.bulk_create(new_orgs, batch_size=2000)
     created["organisations"] = len(new_orgs)
     if new_orgs:
@@ -371,6 +392,8 @@ def seed_synthetic(
                     is_demo=True,
                 )
             )
+        for project in new_projects:
+            project.render_markdown_fields()
         Project.objects.bulk_create(new_projects, batch_size=2000)
         project_ids = Project.objects.filter(slug__in=[p.slug for p in new_projects]).values_list(
             "id", flat=True

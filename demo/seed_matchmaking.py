@@ -248,6 +248,8 @@ def seed_synthetic_opportunities(count: int, *, seed: int = 42) -> int:
                 is_demo=True,
             )
         )
+    for opportunity in new:
+        opportunity.render_markdown_fields()
     Opportunity.objects.bulk_create(new, batch_size=2000)
     if new:
         links = [

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from matchmaking.fields import StoredJSONField
 from partners.models import Competence, Organisation
 from projects.models import Project
+from spinportal.markdown import RenderedMarkdownMixin, rendered
 
 
 class PartnerKind(models.TextChoices):
@@ -20,7 +21,7 @@ class PartnerKind(models.TextChoices):
     ASSOCIATION = "association", _("Association or network")
 
 
-class Opportunity(models.Model):
+class Opportunity(RenderedMarkdownMixin, models.Model):
     """A cooperation offer or request published by a partner for their organisation."""
 
     class Kind(models.TextChoices):
@@ -53,6 +54,7 @@ class Opportunity(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=10000)
+    description_html = models.TextField(editable=False, blank=True, default="")
     language = models.CharField(
         _("language of the text"), max_length=2, choices=settings.LANGUAGES, default="de"
     )
@@ -101,8 +103,14 @@ class Opportunity(models.Model):
             models.Index(fields=["status", "valid_until"]),
         ]
 
+    RENDERED = {"description": "description_html"}
+
     def __str__(self):
         return self.title
+
+    @property
+    def description_rendered(self) -> str:
+        return rendered(self.description_html)
 
     @property
     def keyword_list(self) -> list[str]:

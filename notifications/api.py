@@ -7,8 +7,10 @@ through the same services as the pages.
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
+    extend_schema_serializer,
     extend_schema_view,
     inline_serializer,
 )
@@ -168,11 +170,11 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
     def retrieve(self, request, event_type=None):
         return Response(PreferenceSerializer(self._row(event_type)).data)
 
-    def update(self, request, event_type=None):
+    def update(self, request, event_type=None, partial=False):
         row = self._row(event_type)
-        serializer = PreferenceSerializer(row, data=request.data)
+        serializer = PreferenceSerializer(row, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        frequency = serializer.validated_data["frequency"]
+        frequency = serializer.validated_data.get("frequency", row["frequency"])
         if row["is_mandatory"] and frequency != Frequency.IMMEDIATE:
             raise serializers.ValidationError(
                 {"frequency": [_mandatory_message()]}, code="mandatory"
@@ -181,7 +183,7 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
         return Response(PreferenceSerializer(self._row(event_type)).data)
 
     def partial_update(self, request, event_type=None):
-        return self.update(request, event_type=event_type)
+        return self.update(request, event_type=event_type, partial=True)
 
 
 def _mandatory_message() -> str:
@@ -193,6 +195,43 @@ def _mandatory_message() -> str:
 # --- Webhooks --------------------------------------------------------------------------------
 
 
+WEBHOOK = {
+    "id": 3,
+    "organisation": "fh-dortmund",
+    "url": "https://crm.fh-dortmund.example/spin/webhook",
+    "event_types": ["contact_request.received", "message.received"],
+    "is_active": True,
+    "consecutive_failures": 0,
+    "disabled_at": None,
+    "created_at": "2026-11-05T14:00:00+01:00",
+}
+WEBHOOK_EXAMPLE = OpenApiExample("A webhook of FH Dortmund", value=WEBHOOK, response_only=True)
+WEBHOOK_CREATED_EXAMPLE = OpenApiExample(
+    "A new webhook, with its secret",
+    value={**WEBHOOK, "secret": "whsec_4f9c2a7e1b8d4c6a9e3f0b2d5a7c1e8f"},
+    response_only=True,
+)
+WEBHOOK_CREATE_EXAMPLE = OpenApiExample(
+    "Subscribe to contact requests and messages",
+    value={
+        "organisation": "fh-dortmund",
+        "url": "https://crm.fh-dortmund.example/spin/webhook",
+        "event_types": ["contact_request.received", "message.received"],
+    },
+    request_only=True,
+)
+WEBHOOK_UPDATE_EXAMPLE = OpenApiExample(
+    "Pause a webhook",
+    value={
+        "url": "https://crm.fh-dortmund.example/spin/webhook",
+        "event_types": ["contact_request.received"],
+        "is_active": False,
+    },
+    request_only=True,
+)
+
+
+@extend_schema_serializer(examples=[WEBHOOK_EXAMPLE])
 class WebhookSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -211,6 +250,7 @@ class WebhookSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[WEBHOOK_CREATED_EXAMPLE])
 class WebhookCreatedSerializer(WebhookSerializer):
     secret = serializers.CharField(read_only=True, help_text="Shown only in this response.")
 
@@ -297,14 +337,17 @@ WEBHOOK_ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializ
     create=extend_schema(
         request=WebhookCreateInputSerializer,
         responses={201: WebhookCreatedSerializer, **WEBHOOK_ERRORS},
+        examples=[WEBHOOK_CREATE_EXAMPLE, WEBHOOK_CREATED_EXAMPLE],
     ),
     update=extend_schema(
         request=WebhookUpdateInputSerializer,
         responses={200: WebhookSerializer, **WEBHOOK_ERRORS, 404: ErrorSerializer},
+        examples=[WEBHOOK_UPDATE_EXAMPLE, WEBHOOK_EXAMPLE],
     ),
     partial_update=extend_schema(
         request=WebhookUpdateInputSerializer,
         responses={200: WebhookSerializer, **WEBHOOK_ERRORS, 404: ErrorSerializer},
+        examples=[WEBHOOK_UPDATE_EXAMPLE, WEBHOOK_EXAMPLE],
     ),
     destroy=extend_schema(responses={204: None, **WRITE_ERRORS}),
 )

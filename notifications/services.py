@@ -1,5 +1,6 @@
 """Writes on notifications. `notify` is the one entry point for every event in the portal."""
 
+import hashlib
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
@@ -138,7 +139,9 @@ def email_to_address(
 ) -> None:
     """An e-mail to an address that may have no account yet (invitations), via the outbox."""
     get_event(event_type)
-    key = f"email:{event_type}:{event_key}:{email.lower()}"
+    # The address as a hash: the key's column holds 220 characters, an address may have 254.
+    address = hashlib.sha256(email.lower().encode()).hexdigest()
+    key = f"email:{event_type}:{event_key}:{address}"
     Delivery.objects.update_or_create(
         key=key,
         defaults={

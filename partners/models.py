@@ -5,9 +5,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from spinportal.i18n import localized
+from spinportal.markdown import RenderedMarkdownMixin, rendered
 
 
 class Competence(models.Model):
@@ -67,7 +69,7 @@ class Sector(models.Model):
         return localized(self, "name")
 
 
-class Organisation(models.Model):
+class Organisation(RenderedMarkdownMixin, models.Model):
     class Kind(models.TextChoices):
         LARGE_ENTERPRISE = "large_enterprise", _("Large enterprise")
         SME = "sme", _("SME")
@@ -127,6 +129,9 @@ class Organisation(models.Model):
     )
     description_de = models.TextField(_("description (German, Markdown)"), blank=True)
     description_en = models.TextField(_("description (English, Markdown)"), blank=True)
+    # the descriptions rendered and sanitised when saved (RenderedMarkdownMixin)
+    description_html_de = models.TextField(editable=False, blank=True, default="")
+    description_html_en = models.TextField(editable=False, blank=True, default="")
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     logo_thumbnail = models.ImageField(_("logo thumbnail"), upload_to="logos/", blank=True)
     competences = models.ManyToManyField(
@@ -157,6 +162,10 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        indexes = [
+            # the directory's default order: the first page without sorting every row
+            models.Index(Lower("name"), "id", name="partners_org_name_lower"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
@@ -170,9 +179,15 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    RENDERED = {"description_de": "description_html_de", "description_en": "description_html_en"}
+
     @property
     def description(self) -> str:
         return localized(self, "description")
+
+    @property
+    def description_html(self) -> str:
+        return rendered(localized(self, "description_html"))
 
     @property
     def display_name(self) -> str:
@@ -228,6 +243,7 @@ class Invitation(models.Model):
         OPEN = "open", _("Open")
         ACCEPTED = "accepted", _("Accepted")
         REVOKED = "revoked", _("Revoked")
+        DECLINED = "declined", _("Declined")
 
     organisation = models.ForeignKey(
         Organisation,

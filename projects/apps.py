@@ -18,3 +18,16 @@ class ProjectsConfig(AppConfig):
             }
 
         hooks.organisation_page_context.register(organisation_page_context)
+
+        from django.db.models import signals
+
+        from partners.models import Competence
+        from projects.caches import PROJECT_LISTS
+        from projects.models import Project
+
+        for model in (Project, Competence):
+            signals.post_save.connect(PROJECT_LISTS.changed, sender=model, weak=False)
+            signals.post_delete.connect(PROJECT_LISTS.changed, sender=model, weak=False)
+        signals.m2m_changed.connect(
+            PROJECT_LISTS.changed, sender=Project.competences.through, weak=False
+        )

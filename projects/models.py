@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Competence, Organisation
 from spinportal.i18n import localized
+from spinportal.markdown import RenderedMarkdownMixin, rendered
 
 
-class Project(models.Model):
+class Project(RenderedMarkdownMixin, models.Model):
     class Stage(models.TextChoices):
         IDEA = "idea", _("Idea")
         PREPARATION = "preparation", _("In preparation")
@@ -32,6 +33,7 @@ class Project(models.Model):
     summary_de = models.TextField(_("summary (German)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     description = models.TextField(_("description (Markdown)"), blank=True)
+    description_html = models.TextField(editable=False, blank=True, default="")
     stage = models.CharField(_("stage"), max_length=12, choices=Stage, default=Stage.IDEA)
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
@@ -84,8 +86,14 @@ class Project(models.Model):
             ),
         ]
 
+    RENDERED = {"description": "description_html"}
+
     def __str__(self):
         return self.acronym
+
+    @property
+    def description_rendered(self) -> str:
+        return rendered(self.description_html)
 
     @property
     def title(self) -> str:
@@ -333,12 +341,13 @@ class Milestone(models.Model):
         return self.title
 
 
-class NewsPost(models.Model):
+class NewsPost(RenderedMarkdownMixin, models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="news", verbose_name=_("project")
     )
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text (Markdown)"))
+    text_html = models.TextField(editable=False, blank=True, default="")
     published_at = models.DateTimeField(_("publication date"))
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Otherwise only the consortium sees it.")
@@ -358,8 +367,14 @@ class NewsPost(models.Model):
         verbose_name_plural = _("news posts")
         ordering = ["-published_at", "-id"]
 
+    RENDERED = {"text": "text_html"}
+
     def __str__(self):
         return self.title
+
+    @property
+    def text_rendered(self) -> str:
+        return rendered(self.text_html)
 
 
 class Document(models.Model):

@@ -5,7 +5,7 @@ timeline, public news and documents). Consortium members (team members and peopl
 participating organisations) see everything of their projects. Project leads and staff edit.
 """
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 
 from partners.permissions import (
     admin_organisation_ids,
@@ -15,33 +15,42 @@ from partners.permissions import (
 )
 from projects.models import Document, NewsPost, Participation, Project, TeamMember
 
+VIA_ORGANISATION = ""  # a row of `_project_roles` that is not a team membership
+
+
+def _project_roles(user) -> tuple[dict[int, str], set[int]]:
+    """({project_id: role} of the user's team memberships, the ids of the projects whose
+    consortium includes the user): one query (a UNION), cached on the user object."""
+    if not is_partner(user):
+        return {}, set()
+    cached = getattr(user, "_project_roles", None)
+    if cached is None:
+        team = TeamMember.objects.filter(user=user).order_by().values_list("project_id", "role")
+        via_organisations = (
+            Participation.objects.filter(
+                organisation_id__in=member_organisation_ids(user), left_on__isnull=True
+            )
+            .order_by()
+            .annotate(team_role=Value(VIA_ORGANISATION, output_field=CharField()))
+            .values_list("project_id", "team_role")
+        )
+        team_roles, consortium = {}, set()
+        for project_id, role in team.union(via_organisations, all=True).order_by():
+            consortium.add(project_id)
+            if role != VIA_ORGANISATION:
+                team_roles[project_id] = role
+        cached = (team_roles, consortium)
+        user._project_roles = cached
+    return cached
+
 
 def _team_roles(user) -> dict[int, str]:
-    """{project_id: role} for the user's team memberships (cached on the user object)."""
-    if not is_partner(user):
-        return {}
-    cached = getattr(user, "_project_team_roles", None)
-    if cached is None:
-        cached = dict(TeamMember.objects.filter(user=user).values_list("project_id", "role"))
-        user._project_team_roles = cached
-    return cached
+    return _project_roles(user)[0]
 
 
 def consortium_project_ids(user) -> set[int]:
     """Projects whose consortium includes the user (team, or a participating organisation)."""
-    if not is_partner(user):
-        return set()
-    cached = getattr(user, "_consortium_project_ids", None)
-    if cached is None:
-        organisation_ids = member_organisation_ids(user)
-        via_organisations = set(
-            Participation.objects.filter(
-                organisation_id__in=organisation_ids, left_on__isnull=True
-            ).values_list("project_id", flat=True)
-        )
-        cached = via_organisations | set(_team_roles(user))
-        user._consortium_project_ids = cached
-    return cached
+    return _project_roles(user)[1]
 
 
 def visible_projects_q(user) -> Q:
@@ -151,6 +160,5 @@ def can_ask_to_join_project(user, project: Project) -> bool:
 
 def forget_project_roles(user) -> None:
     """Drops the per-request caches of the predicates after the user's roles changed."""
-    for name in ("_project_team_roles", "_consortium_project_ids"):
-        if hasattr(user, name):
-            delattr(user, name)
+    if hasattr(user, "_project_roles"):
+        del user._project_roles

@@ -10,6 +10,11 @@ def config_error(message: str) -> None:
     raise SystemExit(f"Configuration error: {message}")
 
 
+# pg_trgm's default (0.6) misses swapped letters ("Wassertsoff" scores 0.5 against
+# "Wasserstoff"); 0.45 keeps them without matching unrelated words.
+TRIGRAM_WORD_THRESHOLD = 0.45
+
+
 def database_from_url(url: str) -> dict:
     scheme = urlsplit(url).scheme
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
@@ -22,7 +27,12 @@ def database_from_url(url: str) -> dict:
     except Exception as exc:
         config_error(f"DATABASE_URL cannot be parsed ({exc}).")
     if config["ENGINE"].endswith("postgresql"):
-        config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+        options = config.setdefault("OPTIONS", {})
+        options["connect_timeout"] = 5
+        # The typo tolerance of the directory search (partners.search.TYPO_THRESHOLD): the
+        # threshold of pg_trgm's `<%` operator, which its GIN indexes answer, is a setting of
+        # the session, so every connection starts with it.
+        options["options"] = f"-c pg_trgm.word_similarity_threshold={TRIGRAM_WORD_THRESHOLD}"
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True
     return config

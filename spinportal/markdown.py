@@ -2,6 +2,7 @@
 
 import markdown as markdown_lib
 import nh3
+from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
     "p",
@@ -43,3 +44,37 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+class RenderedMarkdownMixin:
+    """For models whose Markdown fields are shown as HTML: each source field of `RENDERED`
+    (`{"text": "text_html"}`) is rendered into its target field when the row is saved, so that
+    pages do not render Markdown per request (the directory rendered it for every card). Only
+    the sources being saved are rendered again; `bulk_create` callers call
+    `render_markdown_fields()` themselves.
+    """
+
+    RENDERED: dict[str, str] = {}
+
+    def render_markdown_fields(self, sources=None) -> list[str]:
+        """Renders `sources` (default all) and returns the target fields it set."""
+        targets = []
+        for source, target in self.RENDERED.items():
+            if sources is None or source in sources:
+                setattr(self, target, render_markdown(getattr(self, source)))
+                targets.append(target)
+        return targets
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None:
+            self.render_markdown_fields()
+        else:
+            update_fields = list(update_fields)
+            update_fields += self.render_markdown_fields(set(update_fields))
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+
+def rendered(html: str) -> SafeString:
+    """A stored rendering of `RenderedMarkdownMixin`: sanitised by `render_markdown` when it was
+    saved, so safe to insert."""
+    return mark_safe(html)  # nh3's allow-list ran before it was stored

@@ -2,6 +2,7 @@ import logging
 import time
 import unicodedata
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -46,6 +47,11 @@ class ControlCharacterMiddleware:
 
     def __call__(self, request):
         if _has_control_character(request.path_info):
+            if request.path_info.startswith("/api/"):
+                # the API's error format, also with DEBUG on (where Http404 renders a page)
+                return JsonResponse(
+                    {"status": 404, "code": "not_found", "detail": _("Not found.")}, status=404
+                )
             raise Http404
         for name, values in request.GET.lists():
             if _has_control_character(name) or any(map(_has_control_character, values)):
@@ -66,3 +72,25 @@ class ControlCharacterMiddleware:
             )
         printable = "".join("\ufffd" if _has_control_character(c) else c for c in name)
         return render(request, "400.html", {"parameter": printable}, status=400)
+
+
+class PermissionsPolicyMiddleware:
+    """A `Permissions-Policy` header on every response, pages and API alike.
+
+    The portal uses no camera, microphone, location, payment, USB or other device feature, so
+    they are all switched off, for embedded content too; a page injected into it cannot ask for
+    them. The policy is `settings.PERMISSIONS_POLICY` (feature -> allowed origins, empty for
+    none), so a page that comes to need one states it there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

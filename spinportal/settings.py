@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "spinportal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "spinportal.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +73,32 @@ MIDDLEWARE = [
     "spinportal.middleware.ControlCharacterMiddleware",
     "partners.middleware.MfaRequiredMiddleware",
 ]
+
+# Permissions-Policy (spinportal.middleware.PermissionsPolicyMiddleware): the browser features
+# pages may use, by origin ("self"); every feature listed with no origin is off for all.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 ROOT_URLCONF = "spinportal.urls"
 WSGI_APPLICATION = "spinportal.wsgi.application"
@@ -327,11 +354,16 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "spinportal.api.errors.exception_handler",
     # One bucket per API token, per logged-in browser user and per anonymous client address,
     # all in the shared cache (Redis in production), answered with 429 and Retry-After.
+    # API_THROTTLES=0 switches them off for the benchmarks in bench/, which must measure the
+    # API rather than its 429s; it is read here because DRF copies the classes into APIView
+    # when it is first imported, so a later override of REST_FRAMEWORK would not reach it.
     "DEFAULT_THROTTLE_CLASSES": [
         "accounts.throttling.TokenRateThrottle",
         "accounts.throttling.SessionUserRateThrottle",
         "accounts.throttling.AnonRateThrottle",
-    ],
+    ]
+    if env.bool("API_THROTTLES", default=True)
+    else [],
     "DEFAULT_THROTTLE_RATES": {
         "token": "600/min",
         "user": "600/min",
@@ -352,6 +384,10 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "spinportal.api.schema.document_query_parameter_errors",
+        "spinportal.api.schema.document_json_request_bodies",
+        "spinportal.api.schema.document_common_errors",
+        "spinportal.api.schema.document_public_operations",
+        "spinportal.api.schema.document_links",
     ],
 }
 

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import admin_login
 from matchmaking.views.home import home
 from spinportal import health, views
+from spinportal.api import errors as api_errors
 
 # The admin has no log-in form of its own: it uses the portal's (rate limits, second factor).
 admin.site.login = admin_login
@@ -32,6 +33,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
     path("api/v1/", include(("spinportal.api.urls", "api"), namespace="api")),
+    # every other /api/ path: the API's JSON 404, not the 404 page
+    re_path(r"^api(?:/|$)", api_errors.not_found, name="api_not_found"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
 ]

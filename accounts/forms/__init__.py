@@ -2,10 +2,10 @@
 allauth.account.forms, which it extends, imports this package for `SignupForm` itself."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, validate_expiry_date
+from accounts.selectors import api_token_name_taken
 
 
 class SignupForm(forms.Form):
@@ -39,14 +39,13 @@ class ApiTokenCreateForm(forms.Form):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        if self.user and self.user.api_tokens.filter(name=name, revoked_at__isnull=True).exists():
+        if self.user and api_token_name_taken(user=self.user, name=name):
             raise forms.ValidationError(_("You already have an active token with this name."))
         return name
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data["expires_on"]
-        if expires_on and expires_on < timezone.localdate():
-            raise forms.ValidationError(_("The expiry date must not be in the past."))
+        validate_expiry_date(expires_on)
         return expires_on
 
 

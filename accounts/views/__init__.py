@@ -1,10 +1,9 @@
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiTokenCreateForm
 from accounts.selectors import api_token_list
-from accounts.services import api_token_create, api_token_revoke
+from accounts.services import api_token_create, api_token_expires_at, api_token_revoke
 
 
 @login_required
@@ -23,24 +22,24 @@ def api_tokens(request):
     if request.method == "POST":
         form = ApiTokenCreateForm(request.POST, user=request.user)
         if form.is_valid():
-            expires_on = form.cleaned_data["expires_on"]
-            expires_at = (
-                timezone.make_aware(dt.datetime.combine(expires_on, dt.time.max))
-                if expires_on
-                else None
-            )
-            token, new_key = api_token_create(
-                user=request.user,
-                name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"],
-                expires_at=expires_at,
-            )
-            messages.success(
-                request,
-                _("Token “%(name)s” created. Copy it now: it will not be shown again.")
-                % {"name": token.name},
-            )
-            form = ApiTokenCreateForm(user=request.user)
+            try:
+                token, new_key = api_token_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    expires_at=api_token_expires_at(form.cleaned_data["expires_on"]),
+                )
+            except ValidationError as error:  # a token of that name was created meanwhile
+                for field, field_messages in error.message_dict.items():
+                    for message in field_messages:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Token “%(name)s” created. Copy it now: it will not be shown again.")
+                    % {"name": token.name},
+                )
+                form = ApiTokenCreateForm(user=request.user)
     else:
         form = ApiTokenCreateForm(user=request.user)
     context = {

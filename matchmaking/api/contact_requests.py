@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.scopes import IsAuthenticatedWithScope
+from matchmaking.api import examples
 from matchmaking.api.fields import enum_field
 from matchmaking.models import ContactRequest, Message, Opportunity
 from matchmaking.permissions import can_view_contact_data, is_contact_request_sender
@@ -52,7 +54,7 @@ class ContactPersonSerializer(serializers.ModelSerializer):
     def _shares(self) -> bool:
         return bool(self.context.get("shares_contact_data"))
 
-    @extend_schema_field(OpenApiTypes.EMAIL)
+    @extend_schema_field({"type": "string", "format": "email", "nullable": True})
     def get_email(self, person) -> str | None:
         return person.email if self._shares() else None
 
@@ -67,6 +69,7 @@ class ContactOrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[examples.CONTACT_REQUEST])
 class ContactRequestSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     status = enum_field(ContactRequest.Status.choices, read_only=True)
@@ -118,12 +121,13 @@ class ContactRequestSerializer(serializers.ModelSerializer):
     def get_answered_by(self, contact_request):
         return self._person(contact_request, contact_request.answered_by)
 
-    @extend_schema_field(OpenApiTypes.UUID)
+    @extend_schema_field({"type": "string", "format": "uuid", "nullable": True})
     def get_opportunity(self, contact_request) -> str | None:
         opportunity = contact_request.opportunity
         return str(opportunity.public_id) if opportunity else None
 
 
+@extend_schema_serializer(examples=[examples.CONTACT_REQUEST_CREATE])
 class ContactRequestCreateInputSerializer(serializers.Serializer):
     receiver_organisation = serializers.SlugField(help_text="Slug of the organisation to contact.")
     sender_organisation = serializers.SlugField(
@@ -135,10 +139,21 @@ class ContactRequestCreateInputSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=5000)
 
 
+class ContactRequestListFilterSerializer(serializers.Serializer):
+    """Query parameters of the list: an unknown direction or status is a 400 naming it."""
+
+    direction = serializers.ChoiceField(choices=DIRECTIONS, required=False, allow_blank=True)
+    status = serializers.ChoiceField(
+        choices=ContactRequest.Status.choices, required=False, allow_blank=True
+    )
+
+
+@extend_schema_serializer(examples=[examples.CONTACT_REQUEST_DECLINE])
 class ContactRequestDeclineInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+@extend_schema_serializer(examples=[examples.MESSAGE])
 class MessageSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
 
@@ -151,6 +166,7 @@ class MessageSerializer(serializers.ModelSerializer):
         return message.author.display_name if message.author else None
 
 
+@extend_schema_serializer(examples=[examples.MESSAGE_CREATE])
 class MessageCreateInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
 
@@ -191,11 +207,12 @@ class ContactRequestViewSet(
     queryset = ContactRequest.objects.none()
 
     def get_queryset(self):
-        params = self.request.query_params
+        params = ContactRequestListFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
         return contact_request_list(
             user=self.request.user,
-            direction=params.get("direction", ""),
-            status=params.get("status", ""),
+            direction=params.validated_data.get("direction", ""),
+            status=params.validated_data.get("status", ""),
         )
 
     def get_object(self):
@@ -296,7 +313,8 @@ class ContactRequestViewSet(
         request=MessageCreateInputSerializer,
         responses={201: MessageSerializer, 400: ErrorSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["get", "post"])
+    # Not paginated (the schema says so too): a conversation between two partners stays small.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request, *args, **kwargs):
         """The conversation (GET, oldest first) or a new message (POST, once accepted)."""
         contact_request = self.get_object()
@@ -309,7 +327,6 @@ class ContactRequestViewSet(
                 text=serializer.validated_data["text"],
             )
             return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
-        # Not paginated: a conversation between two partners stays small.
         return Response(
             MessageSerializer(message_list(contact_request=contact_request), many=True).data
         )

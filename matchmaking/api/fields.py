@@ -1,26 +1,6 @@
-"""Choice fields documented as inline enums.
+"""Choice fields documented as inline enums: they live in spinportal/api/fields.py, for every
+app's API; imported here under their old name."""
 
-The portal's models share field names (kind, status, visibility, language) with different
-choices; drf-spectacular would turn each into an enum component and warn about colliding
-names. Wrapped in allOf, the enum stays inline in each schema. (ENUM_NAME_OVERRIDES in the
-settings would be the alternative; the settings are not this app's file.)
-"""
+from spinportal.api.fields import enum_field, inline_enum
 
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
-
-
-def inline_enum(values) -> dict:
-    values = list(values)
-    return {
-        "allOf": [{"type": "string", "enum": values}],
-        "description": "One of: " + ", ".join(f"`{value}`" for value in values) + ".",
-    }
-
-
-def enum_field(choices, **kwargs) -> serializers.ChoiceField:
-    values = [value for value, _label in choices]
-    field_class = extend_schema_field(inline_enum(values))(
-        type("InlineEnumChoiceField", (serializers.ChoiceField,), {})
-    )
-    return field_class(choices=choices, **kwargs)
+__all__ = ["enum_field", "inline_enum"]

@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,6 +18,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from accounts.scopes import IsAuthenticatedWithScope
+from matchmaking.api import examples
 from matchmaking.api.fields import enum_field
 from matchmaking.models import Match, MatchFeedback, Opportunity, PartnerKind
 from matchmaking.permissions import can_manage_opportunity, is_requester_hidden
@@ -55,6 +57,7 @@ class OpportunityOrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[examples.OPPORTUNITY])
 class OpportunitySerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     kind = enum_field(Opportunity.Kind.choices, read_only=True)
@@ -159,6 +162,7 @@ class MatchTargetOpportunitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[examples.MATCH])
 class MatchSerializer(serializers.ModelSerializer):
     rank = serializers.IntegerField(read_only=True, help_text="1 for the best match.")
     organisation = OpportunityOrganisationSerializer(source="target_organisation")
@@ -180,6 +184,33 @@ class MatchSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "enum": MatchFeedback.Outcome.values})
     def get_outcome(self, match) -> str:
         return match.outcome or MatchFeedback.Outcome.SUGGESTED
+
+
+class OpportunityListFilterSerializer(serializers.Serializer):
+    """Query parameters of the list: an unknown kind or status, or a `mine` that is no boolean,
+    is a 400 naming it (rather than a filter silently ignored, or "false" read as true)."""
+
+    q = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    kind = serializers.ChoiceField(
+        choices=Opportunity.Kind.choices, required=False, allow_blank=True
+    )
+    competence = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    status = serializers.ChoiceField(
+        choices=Opportunity.Status.choices, required=False, allow_blank=True
+    )
+    mine = serializers.BooleanField(required=False, default=False)
+
+    def filters(self) -> OpportunityFilters:
+        data = self.validated_data
+        return OpportunityFilters.from_params(
+            {
+                "q": data.get("q", ""),
+                "kind": data.get("kind", ""),
+                "competence": data.get("competence", ""),
+                "status": data.get("status", ""),
+                "mine": "1" if data.get("mine") else "",
+            }
+        )
 
 
 def _with_keyword_text(validated: dict) -> dict:
@@ -220,11 +251,13 @@ ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
     create=extend_schema(
         request=OpportunityInputSerializer,
         responses={201: OpportunitySerializer, 400: ErrorSerializer, **ERRORS},
+        examples=[examples.OPPORTUNITY_CREATE, examples.OPPORTUNITY],
     ),
     partial_update=extend_schema(
         parameters=[ID],
         request=OpportunityInputSerializer,
         responses={200: OpportunitySerializer, 400: ErrorSerializer, **ERRORS},
+        examples=[examples.OPPORTUNITY_UPDATE, examples.OPPORTUNITY],
     ),
     destroy=extend_schema(parameters=[ID], responses={204: None, **ERRORS}),
 )
@@ -244,10 +277,9 @@ class OpportunityViewSet(
     queryset = Opportunity.objects.none()
 
     def get_queryset(self):
-        return opportunity_list(
-            visible_to=self.request.user,
-            filters=OpportunityFilters.from_params(self.request.query_params),
-        )
+        params = OpportunityListFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return opportunity_list(visible_to=self.request.user, filters=params.filters())
 
     def get_object(self):
         opportunity = opportunity_get(visible_to=self.request.user, public_id=self.kwargs["id"])
@@ -286,12 +318,12 @@ class OpportunityViewSet(
         opportunity_delete(actor=self.request.user, opportunity=instance)
 
     @extend_schema(parameters=[ID], responses={200: MatchSerializer(many=True), **ERRORS})
-    @action(detail=True, methods=["get"])
+    # Not paginated (the schema says so too): the engine stores a bounded number per opportunity.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def matches(self, request, *args, **kwargs):
         """The ranked suggestions (without those marked “not relevant”); owner only."""
         opportunity = opportunity_get(visible_to=request.user, public_id=self.kwargs["id"])
         if not can_manage_opportunity(request.user, opportunity):
             raise PermissionDenied(_("Only the opportunity's owner sees its matches."))
-        # Not paginated: the engine stores a bounded number of matches per opportunity.
         matches = opportunity_matches_named(opportunity=opportunity)
         return Response(MatchSerializer(matches, many=True).data)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, viewsets
@@ -13,6 +14,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from accounts.scopes import TokenScopePermission
+from partners.api import examples
 from partners.models import Competence, Organisation, Sector
 from partners.permissions import can_edit_organisation
 from partners.selectors.organisations import (
@@ -38,6 +40,17 @@ class OptionalURLField(serializers.CharField):
     """A URL that may be empty ("" is what the database holds for "none")."""
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "anyOf": [{"format": "email"}, {"maxLength": 0}],
+        "description": "An e-mail address, or empty when there is none.",
+    }
+)
+class OptionalEmailField(serializers.CharField):
+    """An e-mail address that may be empty, as the database holds it (schema only)."""
+
+
 class CanEditOrganisation(BasePermission):
     """Reading is decided by visibility (get_queryset); changing by the edit predicate."""
 
@@ -47,6 +60,7 @@ class CanEditOrganisation(BasePermission):
         return request.method in SAFE_METHODS or can_edit_organisation(request.user, obj)
 
 
+@extend_schema_serializer(examples=[examples.ORGANISATION])
 class OrganisationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     sectors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -91,8 +105,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return self._absolute(f"/organisations/{organisation.slug}/")
 
 
+@extend_schema_serializer(examples=[examples.ORGANISATION_DETAIL])
 class OrganisationDetailSerializer(OrganisationSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    email = OptionalEmailField(read_only=True)
     description_html = serializers.SerializerMethodField(
         help_text="The description in the request's language, rendered and sanitised."
     )
@@ -203,6 +219,7 @@ ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
         parameters=[LOOKUP],
         request=OrganisationUpdateInputSerializer,
         responses={200: OrganisationDetailSerializer, 400: ErrorSerializer, **ERRORS},
+        examples=[examples.ORGANISATION_UPDATE, examples.ORGANISATION_DETAIL],
     ),
 )
 class OrganisationViewSet(

@@ -6,11 +6,17 @@ Contact data is null unless the person shares it with logged-in partners.
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 
 from accounts.models import User
 from accounts.scopes import IsAuthenticatedWithScope
+from partners.api import examples
 from partners.models import Competence, Organisation
 from partners.selectors import people as selectors
 from spinportal.api.serializers import ErrorSerializer
@@ -27,6 +33,7 @@ class PersonCompetenceSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+@extend_schema_serializer(examples=[examples.PERSON])
 class PersonSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField()
     email = serializers.SerializerMethodField()

@@ -6,7 +6,9 @@ from dataclasses import dataclass, fields
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils.translation import get_language
 
+from partners import directory_cache
 from partners.models import Competence, Membership, Organisation, Sector
 from partners.permissions import (
     can_view_organisation,
@@ -16,8 +18,11 @@ from partners.permissions import (
 from partners.search import (
     OrganisationSearch,
     find_organisations,
+    normalise_query,
     restrict_to_matches,
     search_organisations,
+    spelling_suggestion,
+    suggestion_sources,
 )
 
 LIST_FIELDS = (
@@ -34,6 +39,8 @@ LIST_FIELDS = (
     "logo_thumbnail",
     "description_de",
     "description_en",
+    "description_html_de",
+    "description_html_en",
     "keywords",
     "created_at",
     "updated_at",
@@ -121,7 +128,22 @@ def organisation_search(*, visible_to, search: str) -> OrganisationSearch:
     Found once per request and handed to `organisation_list` and `organisation_facets`, so that
     the costly match condition is not evaluated again by the page, the count and each facet.
     """
-    return find_organisations(_visible(visible_to), search)
+    text = normalise_query(search)
+    if not text:
+        return OrganisationSearch()
+    return directory_cache.cached(
+        "search",
+        [directory_cache.visibility_key(visible_to), text],
+        lambda: find_organisations(_visible(visible_to), text),
+    )
+
+
+def organisation_search_suggestion(*, visible_to, search: OrganisationSearch) -> str:
+    """ "Did you mean …": the search text with misspelt words replaced by the nearest word of
+    the names and keywords `visible_to` may see, or ""."""
+    if not search.is_active:
+        return ""
+    return spelling_suggestion(search.text, suggestion_sources(_visible(visible_to), search))
 
 
 def _as_search(visible_to, search: str | OrganisationSearch) -> OrganisationSearch:
@@ -160,14 +182,36 @@ def organisation_facets(
     search: str | OrganisationSearch = "",
     filters: OrganisationFilters | None = None,
 ) -> dict[str, list[dict]]:
-    """Counts per kind, sector, competence and city (four queries, after the search's one).
+    """Counts per kind, sector, competence and city (four queries, after the search's one;
+    none while the directory is unchanged: partners.directory_cache).
 
     Each facet counts the matches of every other active filter, so that choosing a kind still
     shows how many organisations the other kinds would give.
     """
     filters = filters or OrganisationFilters()
     search = _as_search(visible_to, search)
+    return directory_cache.cached(
+        "facets",
+        [
+            directory_cache.visibility_key(visible_to),
+            get_language() or "",
+            search.text,
+            repr(sorted(filters.__dict__.items())),
+        ],
+        lambda: _facets(visible_to, search, filters),
+    )
 
+
+def organisation_count(*, facets: dict[str, list[dict]], filters: OrganisationFilters) -> int:
+    """How many organisations the list with these facets holds, read off the kind facet (no
+    query): every organisation has exactly one kind, and the kind facet applies every other
+    filter."""
+    return sum(
+        row["count"] for row in facets["kind"] if not filters.kind or row["value"] == filters.kind
+    )
+
+
+def _facets(visible_to, search: OrganisationSearch, filters: OrganisationFilters) -> dict:
     def matching(without: str) -> QuerySet:
         queryset = _apply_filters(_visible(visible_to), filters.without(without))
         return restrict_to_matches(queryset, search).order_by()
@@ -353,6 +397,7 @@ def organisation_pending_list() -> QuerySet:
         Organisation.objects.filter(status=Organisation.Status.PENDING)
         .only(
             "id",
+            "public_id",
             "name",
             "slug",
             "kind",
@@ -372,6 +417,7 @@ def organisation_pending_list() -> QuerySet:
                     "id",
                     "organisation_id",
                     "user__id",
+                    "user__title",
                     "user__full_name",
                     "user__email",
                     "user__deleted_at",

@@ -4,9 +4,13 @@ A person is listed when they are active and belong to at least one active organi
 competences are the competences of those organisations.
 """
 
+import datetime as dt
+
+from allauth.account.models import EmailAddress
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from partners import permissions
@@ -170,7 +174,7 @@ def organisation_admin_users(*, organisation_id: int) -> QuerySet:
 def invitation_list_open(*, organisation: Organisation) -> QuerySet:
     return (
         Invitation.objects.filter(organisation=organisation, status=Invitation.Status.OPEN)
-        .select_related("invited_by")
+        .select_related("organisation", "invited_by")
         .order_by("email")
     )
 
@@ -178,7 +182,7 @@ def invitation_list_open(*, organisation: Organisation) -> QuerySet:
 def join_request_list_open(*, organisation: Organisation) -> QuerySet:
     return (
         JoinRequest.objects.filter(organisation=organisation, status=JoinRequest.Status.OPEN)
-        .select_related("user")
+        .select_related("organisation", "user")
         .order_by("created_at")
     )
 
@@ -217,8 +221,26 @@ def membership_list_for_user(*, user) -> QuerySet:
 def join_request_list_for_user(*, user) -> QuerySet:
     return (
         JoinRequest.objects.filter(user=user, status=JoinRequest.Status.OPEN)
-        .select_related("organisation")
+        .select_related("organisation", "user")
         .order_by("-created_at")
+    )
+
+
+def invitation_list_for_user(*, user) -> QuerySet:
+    """The invitations the user may answer: open, not expired, and sent to one of their
+    verified addresses (the address rule of `invitation_accept`; the expiry of
+    `invitation_expires_at`, as a filter)."""
+    if not permissions.is_partner(user):
+        return Invitation.objects.none()
+    verified = EmailAddress.objects.filter(
+        user_id=user.pk, verified=True, email__iexact=OuterRef("email")
+    )
+    valid_since = timezone.now() - dt.timedelta(days=Invitation.VALID_DAYS)
+    return (
+        Invitation.objects.filter(Exists(verified))
+        .filter(status=Invitation.Status.OPEN, sent_at__gt=valid_since)
+        .select_related("organisation", "invited_by")
+        .order_by("-sent_at", "-pk")
     )
 
 

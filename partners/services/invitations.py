@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,6 +36,7 @@ class InvitationProblem:
     FORGED = "forged"
     REVOKED = "revoked"
     ACCEPTED = "accepted"
+    DECLINED = "declined"
     SUPERSEDED = "superseded"
     EXPIRED = "expired"
     WRONG_ADDRESS = "wrong_address"
@@ -95,6 +96,8 @@ def invitation_check(token: str) -> InvitationCheck:
         return InvitationCheck(invitation, InvitationProblem.REVOKED)
     if invitation.status == Invitation.Status.ACCEPTED:
         return InvitationCheck(invitation, InvitationProblem.ACCEPTED)
+    if invitation.status == Invitation.Status.DECLINED:
+        return InvitationCheck(invitation, InvitationProblem.DECLINED)
     if payload.get("sent_at") != invitation.sent_at.isoformat():
         return InvitationCheck(invitation, InvitationProblem.SUPERSEDED)
     if invitation_expires_at(invitation) <= timezone.now():
@@ -187,6 +190,8 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
         problem = InvitationProblem.REVOKED
     elif invitation.status == Invitation.Status.ACCEPTED:
         problem = InvitationProblem.ACCEPTED
+    elif invitation.status == Invitation.Status.DECLINED:
+        problem = InvitationProblem.DECLINED
     elif invitation_expires_at(invitation) <= timezone.now():
         problem = InvitationProblem.EXPIRED
     elif not user_has_verified_address(user, invitation.email):
@@ -217,6 +222,26 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
         invitation=invitation.pk,
     )
     return membership
+
+
+@transaction.atomic
+def invitation_decline(*, user: User, invitation: Invitation) -> Invitation:
+    """The invited person declines: the link stops working and the admins' list drops it.
+
+    Like accepting, only for the owner of the invited address (verified). Declining twice is
+    refused, as is declining an invitation that was revoked or accepted meanwhile.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not user_has_verified_address(user, invitation.email):
+        raise PermissionDenied(_("This invitation is for another e-mail address"))
+    if invitation.status != Invitation.Status.OPEN:
+        raise ValidationError(_("Only open invitations can be declined."))
+    invitation.status = Invitation.Status.DECLINED
+    invitation.save(update_fields=["status"])
+    audit(actor=user, action="invitation.decline", target=invitation)
+    # the mail with the link must not go out after the invitee said no
+    email_to_address_cancel(event_type="invitation.received", event_key=f"{invitation.pk}:")
+    return invitation
 
 
 # --- E-mail (written to the outbox in the service's transaction) -------------------------------

@@ -1,5 +1,7 @@
 """Pages of the organisation directory: list, detail, register, edit, moderation."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,12 +27,14 @@ from partners.permissions import (
 )
 from partners.selectors.organisations import (
     OrganisationFilters,
+    organisation_count,
     organisation_facets,
     organisation_get,
     organisation_list,
     organisation_member_list,
     organisation_pending_list,
     organisation_search,
+    organisation_search_suggestion,
     organisation_unit_list,
 )
 from partners.services.organisations import (
@@ -41,6 +45,7 @@ from partners.services.organisations import (
 )
 
 PAGE_SIZE = 20
+SUGGEST_BELOW = 5  # "Did you mean …" when a search finds at most this many organisations
 
 
 def directory(request):
@@ -54,11 +59,18 @@ def directory(request):
         visible_to=request.user, search=matches, filters=filters, sort=sort
     )
     facets = organisation_facets(visible_to=request.user, search=matches, filters=filters)
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(organisations, PAGE_SIZE)
+    paginator.count = organisation_count(facets=facets, filters=filters)  # known: no COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    suggestion = ""
+    if matches.is_active and page.paginator.count <= SUGGEST_BELOW:
+        suggestion = organisation_search_suggestion(visible_to=request.user, search=matches)
     context = {
         "form": DirectoryForm(request.GET, facets=facets),
         "page": page,
         "search": search,
+        "suggestion": suggestion,
+        "suggestion_url": f"{reverse('organisations:directory')}?{urlencode({'q': suggestion})}",
         "is_filtered": bool(search.strip()) or not filters.is_empty,
     }
     template = (

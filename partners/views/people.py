@@ -193,6 +193,7 @@ PROBLEM_STATUS = {
     InvitationProblem.EXPIRED: 410,
     InvitationProblem.REVOKED: 410,
     InvitationProblem.ACCEPTED: 410,
+    InvitationProblem.DECLINED: 410,
     InvitationProblem.SUPERSEDED: 410,
     InvitationProblem.WRONG_ADDRESS: 403,
     InvitationProblem.ALREADY_MEMBER: 409,

@@ -11,6 +11,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,6 +23,7 @@ from accounts.scopes import TokenScopePermission
 from partners.api.organisations import OptionalURLField
 from partners.models import Competence, Organisation
 from projects import permissions
+from projects.api import examples
 from projects.models import Participation, Project, TeamMember
 from projects.selectors import projects as selectors
 from projects.services import consortium
@@ -97,6 +99,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(examples=[examples.PROJECT])
 class ProjectSerializer(serializers.ModelSerializer):
     title = serializers.CharField(help_text="The title in the request's language.")
     summary = serializers.CharField(help_text="The summary in the request's language.")
@@ -145,6 +148,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         return self._absolute(f"/projects/{project.slug}/")
 
 
+@extend_schema_serializer(examples=[examples.PROJECT_DETAIL])
 class ProjectDetailSerializer(ProjectSerializer):
     description_html = serializers.SerializerMethodField(
         help_text="The description rendered from Markdown and sanitised."
@@ -206,6 +210,7 @@ def _money(help_text: str = "EUR, at most two decimals, not negative.") -> seria
     )
 
 
+@extend_schema_serializer(examples=[examples.PROJECT_UPDATE])
 class ProjectUpdateInputSerializer(serializers.Serializer):
     """A partial update: only the fields sent change. `competences` replaces the whole list."""
 
@@ -229,6 +234,7 @@ class ProjectUpdateInputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(examples=[examples.PROJECT_CREATE])
 class ProjectCreateInputSerializer(ProjectUpdateInputSerializer):
     coordinator = serializers.SlugRelatedField(
         slug_field="slug",

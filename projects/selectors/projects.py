@@ -17,10 +17,12 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils.translation import get_language
 
 from accounts.models import User
 from partners.models import Competence, Membership, Organisation
-from partners.permissions import admin_organisation_ids, is_partner
+from partners.permissions import admin_organisation_ids, is_partner, is_staff
+from projects.caches import PROJECT_LISTS
 from projects.models import Participation, ParticipationRequest, Project, TeamMember
 from projects.permissions import (
     can_view_project_finances,
@@ -172,7 +174,20 @@ def project_list(
 
 
 def project_filter_choices(*, visible_to) -> dict[str, list[tuple[str, str]]]:
-    """Choices for the list's competence and programme filters (two queries)."""
+    """Choices for the list's competence and programme filters (two queries, cached while no
+    project changes: PROJECT_LISTS)."""
+    if is_staff(visible_to):
+        visibility = "staff"
+    else:
+        visibility = ",".join(map(str, sorted(consortium_project_ids(visible_to))))
+    return PROJECT_LISTS.cached(
+        "filter-choices",
+        [visibility, get_language() or ""],
+        lambda: _filter_choices(visible_to),
+    )
+
+
+def _filter_choices(visible_to) -> dict[str, list[tuple[str, str]]]:
     visible = Project.objects.filter(visible_projects_q(visible_to)).order_by().values("pk")
     competences = [
         (competence.slug, competence.name)

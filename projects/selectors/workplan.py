@@ -8,7 +8,17 @@ a publication date in the future are shown only to the people who may edit them.
 import datetime as dt
 import uuid
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -140,6 +150,22 @@ def document_list(*, visible_to, project: Project) -> QuerySet:
     )
 
 
+def document_summary_list(*, visible_to, project: Project) -> QuerySet:
+    """Visible documents with their latest version's number, file name and size annotated
+    (`latest_number`, `latest_original_name`, `latest_size`; None without a version): one
+    query, for the lists that show only the latest version."""
+    latest = DocumentVersion.objects.filter(document_id=OuterRef("pk")).order_by("-number")
+    return (
+        Document.objects.filter(project=project)
+        .filter(visible_documents_q(visible_to, project))
+        .annotate(
+            latest_number=Subquery(latest.values("number")[:1]),
+            latest_original_name=Subquery(latest.values("original_name")[:1]),
+            latest_size=Subquery(latest.values("size")[:1]),
+        )
+    )
+
+
 def document_get(*, visible_to, project: Project, pk: int) -> Document:
     document = document_list(visible_to=visible_to, project=project).filter(pk=pk).first()
     if document is None:
@@ -168,7 +194,7 @@ def project_workplan_context(*, project, user, today: dt.date | None = None) -> 
     for milestone in milestones:
         milestone.state = milestone_state(milestone)
     news_posts = list(news_list(visible_to=user, project=project)[:LATEST_NEWS])
-    documents = list(document_list(visible_to=user, project=project))
+    documents = list(document_summary_list(visible_to=user, project=project))
     return {
         "timeline_svg": timeline_svg(
             project=project, work_packages=work_packages, milestones=milestones, today=today

@@ -104,7 +104,7 @@ def test_export_contains_the_persons_data_and_no_secrets(client, anna):
     assert [n["event_type"] for n in data["notifications"]] == ["contact_request.accepted"]
     assert [(t["name"], t["scope"]) for t in data["api_tokens"]] == [("ERP", "read")]
     assert [a["type"] for a in data["two_factor_authenticators"]] == ["totp"]
-    assert [r["action"] for r in data["actions_recorded"]] == ["profile.update"]
+    assert [r["action"] for r in data["actions_recorded"]] == ["profile.update", "api_token.create"]
 
     text = response.content.decode()
     token = ApiToken.objects.get(user=anna)

@@ -21,6 +21,7 @@ from notifications.emails import message_id
 from notifications.models import Delivery
 from notifications.services import notify
 from notifications.tasks import sweep_pending_deliveries
+from spinportal.cache import BREAKER_SECONDS
 from spinportal.config import redis_cache_settings
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.notifications.integration import ROOT, Worker, wait_for
@@ -151,9 +152,14 @@ def test_requests_answer_while_redis_is_down_or_stalled_and_nothing_is_lost(
     durations.sort()
     p50, p95, slowest = durations[49], durations[94], durations[-1]
     print(f"redis {fault}: p50 {p50:.3f} s, p95 {p95:.3f} s, max {slowest:.3f} s")
-    # one cache timeout (0.5 s) opens the breaker; everything else answers at once
+    # one cache timeout (0.5 s) opens the breaker for BREAKER_SECONDS; everything else answers
+    # at once. So at most one slow request per breaker period (more periods pass when a
+    # loaded machine makes every request slower), and none waits for more than one timeout.
     assert durations[-1] < 1.5, f"slowest request {durations[-1]:.3f} s"
-    assert durations[94] < 0.3, f"p95 {durations[94]:.3f} s"
+    slow = sum(duration >= 0.4 for duration in durations)
+    periods = int(sum(durations) / BREAKER_SECONDS) + 1
+    assert slow <= periods, f"{slow} requests waited for the cache in {periods} breaker periods"
+    assert p50 < 0.3, f"p50 {p50:.3f} s"
     assert Delivery.objects.filter(event_type="join_request.received").count() == 100
 
     # then, once Redis is back, the relay's late hand-overs and the sweep deliver all 100

@@ -186,10 +186,13 @@ def test_directory_paginates(client, db):
     assert client.get(reverse("organisations:directory"), {"page": "x"}).status_code == 200
 
 
-# Anonymous: count, page, 2 prefetches, 4 facets. A partner adds session, user, admin ids.
-DIRECTORY_QUERIES = {"anonymous": 8, "partner": 11}
-# A search adds the one query that finds its matches (count, page and facets reuse them).
+# Anonymous: page, 2 prefetches, 4 facets (the count is read off the kind facet). A partner
+# adds session, user, admin ids.
+DIRECTORY_QUERIES = {"anonymous": 7, "partner": 10}
+# A search adds the one query that finds its matches (page and facets reuse them).
 SEARCH_QUERIES = 1
+# While the directory is unchanged, the search's matches and the facets come from the cache.
+CACHED_QUERIES = 4
 
 
 @pytest.mark.django_db
@@ -208,6 +211,11 @@ def test_directory_query_count_is_constant(
     assert response.status_code == 200
     # other_partner's own (active) organisation is listed too, but does not match "bulk"
     assert response.context["page"].paginator.count == (count if search else count + 1)
+    # then the same page again: page and prefetches only (and a partner's session, user, ids)
+    with django_assert_num_queries(DIRECTORY_QUERIES[who] - CACHED_QUERIES):
+        again = client.get(reverse("organisations:directory"), {"q": search, "page": 1})
+    assert again.context["page"].paginator.count == response.context["page"].paginator.count
+    assert [o.pk for o in again.context["page"]] == [o.pk for o in response.context["page"]]
 
 
 @pytest.mark.django_db
@@ -222,8 +230,8 @@ def test_detail_query_count_is_constant(
     organisation.competences.set(Competence.objects.all()[:5])
     client.force_login(org_member)
     # then: session, user, organisation, 2 prefetches, memberships, members, units, projects,
-    # and the two queries that decide which projects the viewer may see (consortium, team)
-    with django_assert_num_queries(11):
+    # and the one query that decides which projects the viewer may see (consortium and team)
+    with django_assert_num_queries(10):
         response = client.get(reverse("organisations:detail", kwargs={"slug": organisation.slug}))
     assert response.status_code == 200
 

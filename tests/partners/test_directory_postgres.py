@@ -1,11 +1,15 @@
-"""Search on PostgreSQL: German full-text search with ranking and trigram typo tolerance."""
+"""Search on PostgreSQL: German and English full-text search with ranking, trigram typo
+tolerance through the indexes, "Did you mean …"."""
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from partners.models import Competence
-from partners.selectors.organisations import organisation_list
+from partners.search import TYPO_THRESHOLD, matches_sql_postgres
+from partners.selectors.organisations import _visible, organisation_list
 from tests.factories import OrganisationFactory
+from tests.partners.factories_organisations import bulk_organisations
 
 pytestmark = pytest.mark.postgres
 
@@ -76,3 +80,77 @@ def test_name_match_ranks_above_description_match(cluster):
 @pytest.mark.django_db
 def test_no_match(cluster):
     assert names(search="Quantencomputer") == []
+
+
+@pytest.mark.django_db
+def test_every_connection_sets_the_typo_threshold(require_postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        assert cursor.fetchone() == (str(TYPO_THRESHOLD),)
+
+
+@pytest.mark.django_db
+def test_english_words_are_stemmed_as_english(cluster):
+    OrganisationFactory(
+        name="Kreislauf Labor",
+        description_de="",
+        description_en="We carry out life-cycle assessments of cement plants.",
+    )
+    assert names(search="assessment") == ["Kreislauf Labor"]
+    assert names(search="cement plant") == ["Kreislauf Labor"]
+
+
+GIN_INDEXES = ["partners_org_search_vector", "partners_org_name_trgm", "partners_org_keywords_trgm"]
+
+
+def _plan(sql: str, params: list) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        return cursor.fetchone()[0][0]["Plan"]
+
+
+def _nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["Frauenhofer", "Wasserstoff Elektrolyse"])
+def test_search_plan_uses_the_indexes(cluster, text):
+    # given a directory the size of a real cluster's, with fresh statistics
+    bulk_organisations(2000)
+    with connection.cursor() as cursor:
+        # what autovacuum does after a bulk insert: merge the GIN indexes' pending lists (which
+        # make index scans look costly) and count the rows
+        for index in GIN_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cursor.execute("ANALYZE partners_organisation")
+    # when the matches of a text are found
+    nodes = list(_nodes(_plan(*matches_sql_postgres(_visible(None), text))))
+    # then each branch is answered by its index, and no branch reads the whole table
+    used = {node.get("Index Name") for node in nodes} - {None}
+    print([(n["Node Type"], n.get("Relation Name"), n.get("Index Name")) for n in nodes])
+
+    assert {
+        "partners_org_search_vector",
+        "partners_org_name_trgm",
+        "partners_org_keywords_trgm",
+    } <= used
+    assert not [
+        node
+        for node in nodes
+        if node["Node Type"] == "Seq Scan" and node["Relation Name"] == "partners_organisation"
+    ]
+
+
+@pytest.mark.django_db
+def test_did_you_mean_offers_the_nearest_name(client, cluster):
+    OrganisationFactory(name="Fraunhofer UMSICHT", description_de="", description_en="")
+    response = client.get(reverse("organisations:directory"), {"q": "Frauenhofer"})
+    assert response.status_code == 200
+    assert response.context["suggestion"] == "Fraunhofer"
+    assert [o.name for o in response.context["page"]] == ["Fraunhofer UMSICHT"]
+    # a correct spelling gets no suggestion
+    response = client.get(reverse("organisations:directory"), {"q": "Fraunhofer"})
+    assert response.context["suggestion"] == ""

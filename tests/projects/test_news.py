@@ -205,7 +205,7 @@ def test_lead_edits_and_deletes_news(as_actor, project, internal_post):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 30])
-@pytest.mark.parametrize(("actor", "queries"), [("anonymous", 2), ("member", 7)])
+@pytest.mark.parametrize(("actor", "queries"), [("anonymous", 2), ("member", 6)])
 def test_news_list_query_count_is_constant(
     as_actor, project, django_assert_num_queries, count, actor, queries
 ):

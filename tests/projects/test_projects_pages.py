@@ -134,9 +134,9 @@ def test_detail_offers_edit_only_to_lead_and_staff(as_actor, world):
 @pytest.mark.django_db
 def test_detail_merges_workplan_context_and_renders_markdown_sanitised(client, world, monkeypatch):
     project, _users = world
-    Project.objects.filter(pk=project.pk).update(
-        description="**bold** <script>alert(1)</script> [x](javascript:alert(1))"
-    )
+    # rendered when saved, also when only the description is saved
+    project.description = "**bold** <script>alert(1)</script> [x](javascript:alert(1))"
+    project.save(update_fields=["description"])
     calls = []
 
     def fake_context(*, project, user):
@@ -458,9 +458,9 @@ def test_list_query_count_for_a_logged_in_partner(
 ):
     bulk_projects(count, organisations=_partners())
     client.force_login(org_member)
-    # session + user, memberships, team roles, participations of the user's organisations,
-    # then the six of the anonymous list
-    with django_assert_num_queries(11):
+    # session + user, memberships, the user's projects (team roles and participations of the
+    # user's organisations, one UNION), then the six of the anonymous list
+    with django_assert_num_queries(10):
         assert client.get(reverse("projects:list")).status_code == 200
 
 
@@ -472,10 +472,10 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, count
     TeamMember.objects.create(project=projects[0], user=lead, role="lead")
     client.force_login(lead)
     url = reverse("projects:detail", kwargs={"slug": projects[0].slug})
-    # session + user, the user's memberships, consortium projects and team roles, the project,
+    # session + user, the user's memberships, the user's projects (one UNION), the project,
     # competences, consortium, team, open requests; then the work plan's
-    # four (work packages, milestones, news, documents)
-    with django_assert_num_queries(14):
+    # four (work packages, milestones, news, documents with their latest version)
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["participations"]) == 5

@@ -225,6 +225,9 @@ def api(template: str) -> Url:
         for key in ("package", "milestone", "news", "document", "participation"):
             values[key] = w[key].pk
         values.update(notification=w["notification"].pk, endpoint=w["endpoint"].pk)
+        values.update(
+            invitation=w["invitation"].pk, join_request=w["join_request"].pk, token=w["token"].pk
+        )
         return "/api/v1/" + template.format(**values)
 
     return build
@@ -934,6 +937,91 @@ API_CASES = [
         "admin",
         201,
     ),
+    # --- invitations and requests to join: the pending organisation (404), A's (403), A's
+    # objects via beta (404 for B's admin, who manages beta; 403 for B's member, by role)
+    Case(
+        "pending-invitations",
+        "get",
+        api("organisations/delta/invitations/"),
+        None,
+        404,
+        "admin",
+        200,
+    ),
+    Case(
+        "pending-invite",
+        "post",
+        api("organisations/delta/invitations/"),
+        {"email": "x@delta.example"},
+        404,
+        "admin",
+        201,
+    ),
+    Case(
+        "pending-join-requests",
+        "get",
+        api("organisations/delta/join-requests/"),
+        None,
+        404,
+        "admin",
+        200,
+    ),
+    Case("invitations", "get", api("organisations/alpha/invitations/"), None, 403, "admin", 200),
+    Case(
+        "invite",
+        "post",
+        api("organisations/alpha/invitations/"),
+        {"email": "x@alpha.example", "role": "admin"},
+        403,
+        "admin",
+        201,
+    ),
+    *[
+        Case(
+            f"{resource}-{action}{suffix}",
+            "post",
+            api(f"organisations/{slug}/{resource}/{{{key}}}/{action}/"),
+            {},
+            denied,
+            owner,
+            200 if owner else None,
+        )
+        for resource, key, action in (
+            ("invitations", "invitation", "resend"),
+            ("invitations", "invitation", "revoke"),
+            ("join-requests", "join_request", "approve"),
+            ("join-requests", "join_request", "decline"),
+        )
+        for suffix, slug, denied, owner in (
+            ("", "alpha", 403, "admin"),
+            ("-via-beta", "beta", (404, 403), None),
+        )
+    ],
+    # the invitee's and the requester's side: only theirs
+    Case("invitation-accept", "post", api("invitations/{invitation}/accept/"), {}),
+    Case("invitation-decline", "post", api("invitations/{invitation}/decline/"), {}),
+    Case(
+        "join-request-withdraw",
+        "post",
+        api("join-requests/{join_request}/withdraw/"),
+        {},
+        404,
+        "gamma_member",
+        200,
+    ),
+    # moderation is the cluster office's
+    Case(
+        "moderation-approve",
+        "post",
+        api("moderation/organisations/delta/approve/"),
+        {},
+        403,
+        "staff",
+        200,
+    ),
+    # one's own API tokens
+    Case("token", "get", api("tokens/{token}/"), None, 404, "member", 200),
+    Case("token-revoke", "post", api("tokens/{token}/revoke/"), {}, 404, "member", 200),
 ]
 
 
@@ -1151,6 +1239,7 @@ LISTS = [
     ("/api/v1/opportunities/", "Vertrauliche Anfrage"),
     ("/api/v1/contact-requests/", "gamma"),
     ("/api/v1/webhooks/", "hooks.alpha.example"),
+    ("/api/v1/tokens/", "Alpha-CI-Token"),
 ]
 
 
@@ -1164,7 +1253,7 @@ def test_lists_leave_out_another_organisations_hidden_objects(client, world, url
     # A's side does see it there: the needle is right
     owner = (
         "member"
-        if url.startswith(("/contact-requests", "/account", "/api/v1/contact"))
+        if url.startswith(("/contact-requests", "/account", "/api/v1/contact", "/api/v1/tokens"))
         else "admin"
     )
     client.force_login(world[owner])

@@ -109,6 +109,7 @@ def _security_headers(response) -> dict[str, str]:
         "X-Frame-Options",
         "Content-Security-Policy",
         "Content-Security-Policy-Report-Only",
+        "Permissions-Policy",
     }
     return {name: value for name, value in response.headers.items() if name in names}
 
@@ -128,6 +129,13 @@ def _expected_headers(nonce: str | None) -> dict[str, str]:
             "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
             "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
         ),
+        "Permissions-Policy": (
+            "accelerometer=(), autoplay=(), bluetooth=(), camera=(), display-capture=(), "
+            "encrypted-media=(), fullscreen=(self), geolocation=(), gyroscope=(), hid=(), "
+            "idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+            "picture-in-picture=(), publickey-credentials-get=(self), screen-wake-lock=(), "
+            "serial=(), usb=(), xr-spatial-tracking=()"
+        ),
     }
 
 
@@ -144,6 +152,8 @@ def _nonce(response) -> str | None:
         ("/organisations/werk-ruhr/", 200, True),
         ("/account/login/", 200, True),
         ("/api/v1/organisations/", 200, False),
+        ("/api/v1/nonexistent/", 404, False),
+        ("/nonexistent/", 404, True),
         ("/admin/login/", 302, False),
         ("/admin/", 302, False),
     ],

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import ApiToken, User
+from accounts.selectors import api_token_name_taken
 from accounts.services import api_token_create
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             user = User.objects.get(email__iexact=options["user"])
         except User.DoesNotExist as exc:
             raise CommandError(f"No user with e-mail {options['user']}.") from exc
-        if user.api_tokens.filter(name=options["name"], revoked_at__isnull=True).exists():
+        if api_token_name_taken(user=user, name=options["name"].strip()):
             raise CommandError(
                 f"{user.email} already has an active token named {options['name']!r}."
             )

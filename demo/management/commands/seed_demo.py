@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from demo import data
 from demo.seed import seed_cluster, seed_synthetic
 from demo.seed_matchmaking import seed_synthetic_opportunities
+from partners.directory_cache import directory_changed
+from projects.caches import PROJECT_LISTS
 
 
 class Command(BaseCommand):
@@ -29,6 +32,14 @@ class Command(BaseCommand):
             projects=options["projects"],
             people=options["people"],
         )
+        # bulk inserts send no signals: the directory's cached searches and facets are retired
+        # here; PostgreSQL merges the GIN indexes' pending lists and learns the new row counts
+        # (what autovacuum would do a while later) before the rebuild's queries
+        directory_changed()
+        PROJECT_LISTS.changed()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         if options["opportunities"]:
             seed_synthetic_opportunities(options["opportunities"])
             self.stdout.write("Synthetic opportunities added; run `recompute_matches` next.")

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.db.models.lookups import GreaterThanOrEqual
 
 from partners.models import Competence, Organisation
@@ -111,6 +113,8 @@ class OrganisationSearch:
 
     text: str = ""
     ids: tuple[int, ...] = ()
+    # the ids by relevance, best first (PostgreSQL: found with them in the same query)
+    is_ranked: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -147,12 +151,17 @@ def find_organisations(queryset: QuerySet, text: str) -> OrganisationSearch:
     if not text:
         return OrganisationSearch()
     if uses_postgres():
-        sql, params = matches_sql_postgres(queryset, text)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = sorted(row[0] for row in cursor.fetchall())
-    else:
-        ids = queryset.filter(_condition_fallback(text)).order_by().values_list("pk", flat=True)
+        # the matches, ranked by relevance as the directory shows them (then by name)
+        # (the SQL is the ORM's own for each branch; every value travels as a parameter)
+        matched = RawSQL(*matches_sql_postgres(queryset, text))  # noqa: S611
+        matches = Organisation.objects.filter(pk__in=matched)
+        ids = (
+            _relevance_postgres(matches, text)
+            .order_by("-relevance", Lower("name"), "id")
+            .values_list("pk", flat=True)
+        )
+        return OrganisationSearch(text=text, ids=tuple(ids), is_ranked=True)
+    ids = queryset.filter(_condition_fallback(text)).order_by().values_list("pk", flat=True)
     return OrganisationSearch(text=text, ids=tuple(ids))
 
 

@@ -1,6 +1,7 @@
 """Reads of organisations and the competence taxonomy, already filtered by who is asking."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -174,6 +175,41 @@ def organisation_list(
         .prefetch_related(_sectors_prefetch(), _competences_prefetch())
         .order_by(*SORTS[sort])
     )
+
+
+class RankedOrganisations(Sequence):
+    """A search's matches in relevance order, for Paginator: a page costs one query for its
+    rows (and the two prefetches); the ranking came with the matches (find_organisations)."""
+
+    def __init__(self, queryset: QuerySet, ids: tuple[int, ...]):
+        self.queryset = queryset
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        ids = self.ids[index]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def organisation_directory_list(
+    *, visible_to, search: OrganisationSearch, filters: OrganisationFilters, sort: str = ""
+) -> QuerySet | RankedOrganisations:
+    """`organisation_list`; a ranked search sorted by relevance without filters is read page
+    by page off its ranking instead (measured need: ranking 6,000 matches of "Wasserstoff" at
+    10,000 organisations took 20 ms of the page's SQL on every request)."""
+    if search.is_ranked and filters.is_empty and sort in ("", "relevance"):
+        queryset = (
+            _visible(visible_to)
+            .only(*LIST_FIELDS)
+            .prefetch_related(_sectors_prefetch(), _competences_prefetch())
+        )
+        return RankedOrganisations(queryset, search.ids)
+    return organisation_list(visible_to=visible_to, search=search, filters=filters, sort=sort)
 
 
 def organisation_facets(

@@ -28,9 +28,9 @@ from partners.permissions import (
 from partners.selectors.organisations import (
     OrganisationFilters,
     organisation_count,
+    organisation_directory_list,
     organisation_facets,
     organisation_get,
-    organisation_list,
     organisation_member_list,
     organisation_pending_list,
     organisation_search,
@@ -55,7 +55,7 @@ def directory(request):
     sort = request.GET.get("sort", "")
     # the matches are found once, for the page, the count and the four facets
     matches = organisation_search(visible_to=request.user, search=search)
-    organisations = organisation_list(
+    organisations = organisation_directory_list(
         visible_to=request.user, search=matches, filters=filters, sort=sort
     )
     facets = organisation_facets(visible_to=request.user, search=matches, filters=filters)

@@ -1,9 +1,12 @@
 """/api/v1/organisations/ and /api/v1/competences/."""
 
 import pytest
+from rest_framework.renderers import JSONRenderer
 
 from accounts.services import api_token_create
-from partners.models import Competence, Organisation
+from partners.api.organisations import LIST_VALUES, OrganisationSerializer, organisation_rows
+from partners.models import Competence, Organisation, Sector
+from partners.selectors.organisations import organisation_list
 from spinportal.models import AuditRecord
 from tests.factories import OrganisationFactory
 from tests.partners.factories_organisations import bulk_organisations
@@ -215,3 +218,27 @@ def test_competence_tree(api_client, django_assert_num_queries):
 
 def _count_nodes(nodes):
     return sum(1 + _count_nodes(node["children"]) for node in nodes)
+
+
+@pytest.mark.django_db
+def test_list_rows_equal_the_serializer(rf):
+    # given organisations with and without a logo, sectors and competences
+    with_logo = OrganisationFactory(name="Alpha")
+    with_logo.logo_thumbnail.name = "logos/alpha-thumb.png"
+    with_logo.save(update_fields=["logo_thumbnail"])
+    with_logo.sectors.set(Sector.objects.order_by("-position")[:2])
+    with_logo.competences.set(Competence.objects.order_by("-position")[:3])
+    OrganisationFactory(name="Beta", kind=Organisation.Kind.UNIVERSITY, website="")
+    request = rf.get(LIST)
+    organisations = organisation_list(visible_to=None)
+    # when the list writes them from values()
+    rows = organisation_rows(
+        list(organisations.prefetch_related(None).values(*LIST_VALUES)), request
+    )
+    # then the JSON is the serializer's, byte for byte
+    expected = OrganisationSerializer(organisations, many=True, context={"request": request}).data
+    assert JSONRenderer().render(rows) == JSONRenderer().render(expected)
+    assert [row["name"] for row in rows] == ["Alpha", "Beta"]
+    assert rows[0]["logo_thumbnail"] == "http://testserver/media/logos/alpha-thumb.png"
+    assert len(rows[0]["sectors"]) == 2
+    assert len(rows[0]["competences"]) == 3

@@ -1,5 +1,6 @@
 """/api/v1/organisations/ and /api/v1/competences/ (the taxonomy tree)."""
 
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -166,26 +167,39 @@ LIST_VALUES = (
 )
 
 
-def _slugs(through, related: str, ids: list[int]) -> dict[int, list[str]]:
-    """{organisation id: slugs of its sectors or competences}, in the related model's order."""
-    model = through._meta.get_field(related).related_model
-    ordering = [f"{related}__{name}" for name in model._meta.ordering]
-    slugs: dict[int, list[str]] = {}
-    rows = (
-        through.objects.filter(organisation_id__in=ids)
-        .order_by(*ordering, f"{related}_id")
-        .values_list("organisation_id", f"{related}__slug")
-    )
-    for organisation_id, slug in rows:
-        slugs.setdefault(organisation_id, []).append(slug)
-    return slugs
+def _related_slugs(ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """({organisation id: sector slugs}, {organisation id: competence slugs}), each in its
+    model's order (position, German name): one query, a UNION ALL of the two link tables."""
+    branches = [
+        Organisation.sectors.through.objects.filter(organisation_id__in=ids)
+        .annotate(kind=Value("sector"))
+        .values_list(
+            "kind", "organisation_id", "sector__slug", "sector__position", "sector__name_de"
+        )
+        .order_by(),
+        Organisation.competences.through.objects.filter(organisation_id__in=ids)
+        .annotate(kind=Value("competence"))
+        .values_list(
+            "kind",
+            "organisation_id",
+            "competence__slug",
+            "competence__position",
+            "competence__name_de",
+        )
+        .order_by(),
+    ]
+    found: dict[str, dict[int, list[str]]] = {"sector": {}, "competence": {}}
+    for kind, organisation_id, slug, _position, _name in sorted(
+        branches[0].union(branches[1], all=True), key=lambda row: (row[3], row[4], row[2])
+    ):
+        found[kind].setdefault(organisation_id, []).append(slug)
+    return found["sector"], found["competence"]
 
 
 def organisation_rows(rows: list[dict], request) -> list[dict]:
     """OrganisationSerializer's representation of `values(*LIST_VALUES)` rows."""
     ids = [row["id"] for row in rows]
-    sectors = _slugs(Organisation.sectors.through, "sector", ids)
-    competences = _slugs(Organisation.competences.through, "competence", ids)
+    sectors, competences = _related_slugs(ids)
     kind_labels = {value: str(label) for value, label in Organisation.Kind.choices}
     storage = Organisation._meta.get_field("logo_thumbnail").storage
     updated_at = serializers.DateTimeField()

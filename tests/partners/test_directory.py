@@ -251,3 +251,18 @@ def test_directory_pages_link_to_each_other_keeping_the_filters(client):
     assert "Page 2 of 2" in second
     assert 'href="?kind=sme&amp;page=1" rel="prev"' in second
     assert 'rel="next"' not in second
+
+
+@pytest.mark.django_db
+def test_cached_search_and_facets_follow_every_change(client, cluster):
+    # given a search and its facets, cached by the first request
+    first = client.get(reverse("organisations:directory"), {"q": "elektrolyse"})
+    assert names(first.context["page"]) == ["Elektrolyse Labor", "Ruhr Stahl AG"]
+    # when a new organisation matches and another loses the competence it matched through
+    OrganisationFactory(name="Elektrolyse Nord", city="Herne")
+    cluster["stahl"].competences.set([])
+    # then the next request sees both changes, in the list, the count and the facets
+    again = client.get(reverse("organisations:directory"), {"q": "elektrolyse"})
+    assert names(again.context["page"]) == ["Elektrolyse Labor", "Elektrolyse Nord"]
+    assert again.context["page"].paginator.count == 2
+    assert dict(again.context["form"].fields["city"].choices)["Herne"] == "Herne (1)"

@@ -4,7 +4,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils.translation import get_language
@@ -248,42 +259,78 @@ def organisation_count(*, facets: dict[str, list[dict]], filters: OrganisationFi
 
 
 def _facets(visible_to, search: OrganisationSearch, filters: OrganisationFilters) -> dict:
+    """The four facets in one query: a UNION ALL of four GROUP BYs, each over the matches of
+    every filter but its own."""
+
     def matching(without: str) -> QuerySet:
         queryset = _apply_filters(_visible(visible_to), filters.without(without))
         return restrict_to_matches(queryset, search).order_by()
 
-    kind_labels = dict(Organisation.Kind.choices)
-    kinds = [
-        {"value": row["kind"], "label": kind_labels.get(row["kind"], row["kind"]), **row}
-        for row in matching("kind").values("kind").annotate(count=Count("pk")).order_by("kind")
-    ]
+    def columns(facet: str, value: str, *, labels: bool = False) -> dict:
+        text = CharField()
+        fixed = {"facet": Value(facet, output_field=text)}
+        if not labels:
+            fixed |= {
+                "label_de": Value("", output_field=text),
+                "label_en": Value("", output_field=text),
+                "rank": Value(0, output_field=IntegerField()),
+            }
+        else:
+            fixed |= {"label_de": F("name_de"), "label_en": F("name_en"), "rank": F("position")}
+        return fixed | {"facet_value": F(value)}
+
+    names = ("facet", "facet_value", "label_de", "label_en", "rank")
+    kinds = matching("kind").annotate(**columns("kind", "kind")).values_list(*names)
+    cities = (
+        matching("city").exclude(city="").annotate(**columns("city", "city")).values_list(*names)
+    )
     # Filtering the join before counting over it: sectors without a match drop out, and the
     # matching organisations are hashed once (a Count(filter=) plus HAVING hashed them twice).
-    sectors = [
-        {"value": sector.slug, "label": sector.name, "count": sector.count}
-        for sector in Sector.objects.filter(organisations__in=matching("sector").values("pk"))
-        .only("id", "slug", "name_de", "name_en", "position")
-        .annotate(count=Count("organisations"))
-        .order_by("position", "name_de")
-    ]
-    competences = [
-        {"value": competence.slug, "label": competence.name, "count": competence.count}
-        for competence in Competence.objects.filter(
-            organisations__in=matching("competence").values("pk")
+    sectors = (
+        Sector.objects.filter(organisations__in=matching("sector").values("pk"))
+        .annotate(**columns("sector", "slug", labels=True))
+        .values_list(*names)
+    )
+    competences = (
+        Competence.objects.filter(organisations__in=matching("competence").values("pk"))
+        .annotate(**columns("competence", "slug", labels=True))
+        .values_list(*names)
+    )
+    rows = (
+        kinds.annotate(count=Count("pk"))
+        .order_by()
+        .union(
+            cities.annotate(count=Count("pk")).order_by(),
+            sectors.annotate(count=Count("organisations")).order_by(),
+            competences.annotate(count=Count("organisations")).order_by(),
+            all=True,
         )
-        .only("id", "slug", "name_de", "name_en", "position")
-        .annotate(count=Count("organisations"))
-        .order_by("-count", "name_de")
-    ]
-    cities = [
-        {"value": row["city"], "label": row["city"], "count": row["count"]}
-        for row in matching("city")
-        .exclude(city="")
-        .values("city")
-        .annotate(count=Count("pk"))
-        .order_by("-count", Lower("city"))
-    ]
-    return {"kind": kinds, "sector": sectors, "competence": competences, "city": cities}
+        .order_by()
+    )
+    found: dict[str, list[dict]] = {"kind": [], "sector": [], "competence": [], "city": []}
+    kind_labels = dict(Organisation.Kind.choices)
+    english = (get_language() or "de")[:2] == "en"
+    for facet, value, label_de, label_en, rank, count in rows:
+        if facet == "kind":
+            label = kind_labels.get(value, value)
+        elif facet == "city":
+            label = value
+        else:
+            label = (label_en if english else "") or label_de
+        found[facet].append(
+            {"value": value, "label": label, "count": count, "_order": (rank, label_de)}
+        )
+    orders = {
+        "kind": lambda row: row["value"],
+        "sector": lambda row: row["_order"],
+        "competence": lambda row: (-row["count"], row["_order"][1]),
+        "city": lambda row: (-row["count"], row["value"].lower()),
+    }
+    for facet, order in orders.items():
+        found[facet].sort(key=order)
+        for row in found[facet]:
+            del row["_order"]
+    return found
 
 
 def organisation_get(*, visible_to, lookup: str) -> Organisation:

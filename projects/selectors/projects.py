@@ -7,15 +7,18 @@ from dataclasses import dataclass, fields
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -230,9 +233,20 @@ def _lookup_q(lookup: str) -> Q:
 def project_get(*, visible_to, lookup: str) -> Project:
     """One project by slug, acronym, id or public id if `visible_to` may see it; else Http404."""
     lookup = str(lookup)
+    open_requests = (
+        ParticipationRequest.objects.filter(
+            project_id=OuterRef("pk"), status=ParticipationRequest.Status.OPEN
+        )
+        .order_by()
+        .values("project_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     project = (
         Project.objects.filter(visible_projects_q(visible_to))
         .filter(_lookup_q(lookup))
+        # for the page's "requests to join" badge (leads), in the same query
+        .annotate(open_request_count=Coalesce(Subquery(open_requests), 0))
         .prefetch_related(
             Prefetch(
                 "competences",

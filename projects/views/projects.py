@@ -88,9 +88,7 @@ def project_detail(request, slug):
         "can_manage_consortium": can_manage,
         "can_manage_team": permissions.can_manage_team(user, project),
         "can_ask_to_join": permissions.can_ask_to_join_project(user, project),
-        "open_request_count": (
-            selectors.participation_request_list_open(project=project).count() if can_manage else 0
-        ),
+        "open_request_count": project.open_request_count if can_manage else 0,
     }
     context.update(project_workplan_context(project=project, user=user))
     return render(request, "projects/detail.html", context)

@@ -472,10 +472,10 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, count
     TeamMember.objects.create(project=projects[0], user=lead, role="lead")
     client.force_login(lead)
     url = reverse("projects:detail", kwargs={"slug": projects[0].slug})
-    # session + user, the user's memberships, the user's projects (one UNION), the project,
-    # competences, consortium, team, open requests; then the work plan's
+    # session + user, the user's memberships, the user's projects (one UNION), the project
+    # (with its open requests counted), competences, consortium, team; then the work plan's
     # four (work packages, milestones, news, documents with their latest version)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["participations"]) == 5

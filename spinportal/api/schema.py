@@ -86,6 +86,11 @@ THROTTLED = _error(
     },
 )
 ERROR_EXAMPLE = {"status": 404, "code": "not_found", "detail": "Not found."}
+CONFLICT_EXAMPLE = {
+    "status": 409,
+    "code": "conflict",
+    "detail": "The request conflicts with the current state of the object.",
+}
 
 # Control characters, which spinportal.middleware.ControlCharacterMiddleware refuses in a query
 # parameter (category Cc: U+0000-U+001F and U+007F-U+009F).
@@ -136,7 +141,30 @@ def document_common_errors(result, generator, request, public):
             responses.setdefault("400", BODY_ERROR)
             responses.setdefault("415", UNSUPPORTED_MEDIA_TYPE)
         responses.setdefault("429", THROTTLED)
+        _add_error_examples(responses, body="requestBody" in operation)
     return result
+
+
+def _add_error_examples(responses: dict, *, body: bool) -> None:
+    """An example for every error answer a view declares with the Error schema alone."""
+    examples = {
+        "400": BODY_ERROR if body else QUERY_PARAMETER_ERROR,
+        "401": UNAUTHENTICATED,
+        "403": FORBIDDEN,
+        "404": NOT_FOUND,
+        "415": UNSUPPORTED_MEDIA_TYPE,
+        "429": THROTTLED,
+    }
+    for status, response in responses.items():
+        content = response.get("content", {}).get(JSON)
+        if not content or content.get("schema") != ERROR_SCHEMA:
+            continue
+        if "example" in content or "examples" in content:
+            continue
+        if status in examples:
+            content["example"] = examples[status]["content"][JSON]["example"]
+        elif status == "409":
+            content["example"] = CONFLICT_EXAMPLE
 
 
 def document_json_request_bodies(result, generator, request, public):
@@ -172,8 +200,8 @@ def _anonymous_may(view, method: str) -> bool:
 
 def document_public_operations(result, generator, request, public):
     """Reads anonymous callers may make list "no authentication" (`{}`) among their security
-    requirements, so that clients and tools know a token is optional there. (No write is open
-    to anonymous callers: their objects' permissions refuse them.)"""
+    requirements, so that clients and tools know a token is optional there. Writes stay as
+    they are: none is open to anonymous callers, if only by the object's permission."""
     paths = result.get("paths", {})
     for path, _regex, method, callback in getattr(generator, "endpoints", []):
         if method.upper() not in SAFE_METHODS or not path.startswith("/api/v1/"):

@@ -137,10 +137,13 @@ def test_search_plan_uses_the_indexes(cluster, text):
         "partners_org_name_trgm",
         "partners_org_keywords_trgm",
     } <= used
+    # (the competence branch may hash the organisations when a competence matches most of
+    # them; no scan evaluates the text conditions row by row)
     assert not [
         node
         for node in nodes
-        if node["Node Type"] == "Seq Scan" and node["Relation Name"] == "partners_organisation"
+        if node["Node Type"] == "Seq Scan"
+        and any(operator in node.get("Filter", "") for operator in ("@@", "%>", "word_similarity"))
     ]
 
 

@@ -120,6 +120,7 @@ def opportunity_list(*, visible_to, filters: OpportunityFilters | None = None) -
             "kind",
             "title",
             "description",
+            "description_html",
             "keywords",
             "language",
             "partner_kinds",

@@ -78,3 +78,15 @@ def rendered(html: str) -> SafeString:
     """A stored rendering of `RenderedMarkdownMixin`: sanitised by `render_markdown` when it was
     saved, so safe to insert."""
     return mark_safe(html)  # nh3's allow-list ran before it was stored
+
+
+def render_stored_rows(apps, rendered: dict[tuple[str, str], dict[str, str]]) -> None:
+    """For data migrations that add `RenderedMarkdownMixin` columns: renders the existing rows
+    of each (app label, model name) from source into target fields."""
+    for (app_label, model_name), fields in rendered.items():
+        model = apps.get_model(app_label, model_name)
+        rows = list(model.objects.only("pk", *fields))
+        for row in rows:
+            for source, target in fields.items():
+                setattr(row, target, render_markdown(getattr(row, source)))
+        model.objects.bulk_update(rows, list(fields.values()), batch_size=500)

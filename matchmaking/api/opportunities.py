@@ -36,7 +36,6 @@ from matchmaking.services.opportunities import (
 from partners.models import Competence, Organisation
 from projects.models import Project
 from spinportal.api.serializers import ErrorSerializer
-from spinportal.markdown import render_markdown
 
 LANGUAGES = [(code, code) for code, _name in settings.LANGUAGES]
 
@@ -73,7 +72,9 @@ class OpportunitySerializer(serializers.ModelSerializer):
     )
     partner_kinds = serializers.ListField(child=enum_field(PartnerKind.choices), read_only=True)
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    description_html = serializers.SerializerMethodField()
+    description_html = serializers.CharField(
+        read_only=True, help_text="The description rendered from Markdown and sanitised."
+    )
     is_owner = serializers.SerializerMethodField(
         help_text="Whether you may change it and see its matches."
     )
@@ -108,9 +109,6 @@ class OpportunitySerializer(serializers.ModelSerializer):
         if is_requester_hidden(self.context["request"].user, opportunity):
             return None
         return OpportunityOrganisationSerializer(opportunity.organisation).data
-
-    def get_description_html(self, opportunity) -> str:
-        return render_markdown(opportunity.description)
 
     def get_is_owner(self, opportunity) -> bool:
         return can_manage_opportunity(self.context["request"].user, opportunity)

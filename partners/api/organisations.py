@@ -109,8 +109,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class OrganisationDetailSerializer(OrganisationSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     email = OptionalEmailField(read_only=True)
-    description_html = serializers.SerializerMethodField(
-        help_text="The description in the request's language, rendered and sanitised."
+    description_html = serializers.CharField(
+        read_only=True,
+        help_text="The description in the request's language, rendered and sanitised.",
     )
     keywords = serializers.ListField(
         source="keyword_list", child=serializers.CharField(), read_only=True
@@ -137,9 +138,6 @@ class OrganisationDetailSerializer(OrganisationSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_description_html(self, organisation) -> str:
-        return organisation.description_html
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_logo(self, organisation) -> str | None:

@@ -6,7 +6,7 @@ are rendered here."""
 import django.db.models.functions.text
 from django.db import migrations, models
 
-from spinportal.markdown import render_markdown
+from spinportal.markdown import render_stored_rows
 
 RENDERED = {
     ("partners", "Organisation"): {
@@ -17,13 +17,7 @@ RENDERED = {
 
 
 def render_existing(apps, schema_editor):
-    for (app_label, model_name), fields in RENDERED.items():
-        model = apps.get_model(app_label, model_name)
-        rows = list(model.objects.only("pk", *fields))
-        for row in rows:
-            for source, target in fields.items():
-                setattr(row, target, render_markdown(getattr(row, source)))
-        model.objects.bulk_update(rows, list(fields.values()), batch_size=500)
+    render_stored_rows(apps, RENDERED)
 
 
 class Migration(migrations.Migration):

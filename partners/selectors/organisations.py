@@ -199,9 +199,8 @@ class RankedOrganisations(Sequence):
     def __len__(self) -> int:
         return len(self.ids)
 
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+    def __getitem__(self, index: slice) -> list[Organisation]:
+        """The organisations of `self.ids[index]` in that order (Paginator only slices)."""
         ids = self.ids[index]
         rows = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]

@@ -29,7 +29,6 @@ from projects.selectors import projects as selectors
 from projects.services import consortium
 from projects.services import projects as services
 from spinportal.api.serializers import ErrorSerializer
-from spinportal.markdown import render_markdown
 
 
 class ProjectWritePermission(BasePermission):
@@ -150,8 +149,8 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(examples=[examples.PROJECT_DETAIL])
 class ProjectDetailSerializer(ProjectSerializer):
-    description_html = serializers.SerializerMethodField(
-        help_text="The description rendered from Markdown and sanitised."
+    description_html = serializers.CharField(
+        read_only=True, help_text="The description rendered from Markdown and sanitised."
     )
     total_budget = serializers.DecimalField(
         max_digits=14,
@@ -195,9 +194,6 @@ class ProjectDetailSerializer(ProjectSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_description_html(self, project) -> str:
-        return render_markdown(project.description)
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_logo(self, project) -> str | None:

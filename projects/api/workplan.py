@@ -47,7 +47,6 @@ from projects.uploads import check_upload
 from projects.views.workplan import file_response
 from spinportal.api.parsers import FormParser, JSONParser, MultiPartParser
 from spinportal.api.serializers import ErrorSerializer
-from spinportal.markdown import render_markdown
 
 PROJECT = OpenApiParameter(
     "project_id", str, OpenApiParameter.PATH, description="The project's public id or slug."
@@ -296,15 +295,12 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Project
 
 
 class NewsPostSerializer(serializers.ModelSerializer):
-    text_html = serializers.SerializerMethodField(help_text="The text rendered and sanitised.")
+    text_html = serializers.CharField(read_only=True, help_text="The text rendered and sanitised.")
 
     class Meta:
         model = NewsPost
         fields = ["id", "title", "text", "text_html", "published_at", "is_public", "updated_at"]
         read_only_fields = fields
-
-    def get_text_html(self, post) -> str:
-        return render_markdown(post.text)
 
 
 # Dates far in the past come out with local mean time offsets (+00:53:28 in Berlin before 1893),

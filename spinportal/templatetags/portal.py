@@ -1,14 +1,6 @@
 from django import template
-from django.utils.safestring import mark_safe
-
-from spinportal.markdown import render_markdown
 
 register = template.Library()
-
-
-@register.filter(name="markdown")
-def markdown_filter(text: str) -> str:
-    return mark_safe(render_markdown(text))  # sanitised by the nh3 allow-list
 
 
 @register.simple_tag(takes_context=True)
